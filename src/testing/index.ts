@@ -1,0 +1,6 @@
+/**
+ * proxmox-sdk/testing: an in-memory Proxmox VE simulator served over HTTPS on loopback.
+ *
+ * @packageDocumentation
+ */
+export {};
