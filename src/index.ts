@@ -6,3 +6,16 @@
 export * from './core/errors.js';
 export * from './core/path.js';
 export type * from './core/types.js';
+export { ProxmoxAPI } from './core/api.js';
+export type {
+  ProxmoxOptions,
+  CommonOptions,
+  TokenCredentials,
+  PasswordCredentials,
+  TicketCredentials,
+  TfaChallenge,
+} from './core/options.js';
+export { optionsFromEnv } from './core/env.js';
+export { encodeParams } from './core/encode.js';
+export { VersionInfoSchema, atLeast, releaseOf, type VersionInfo } from './core/version.js';
+export type { Method } from './core/http.js';

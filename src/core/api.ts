@@ -1,0 +1,360 @@
+/**
+ * `ProxmoxAPI`: one session with a Proxmox VE or Backup Server host. The only code that speaks HTTP.
+ *
+ * @module
+ */
+import { EventEmitter } from 'eventemitter3';
+import { AbortError } from './errors.js';
+import { Authenticator } from './auth.js';
+import { optionsFromEnv } from './env.js';
+import { createHttp, exchange, urlHost, type Http, type Method, type RawResponse } from './http.js';
+import { resolveOptions, type ProxmoxOptions, type ResolvedOptions } from './options.js';
+import { readResponse } from './response.js';
+import { withRetry } from './retry.js';
+import type { CallOptions, Params, Product, ProxmoxEvents, RequestOptions } from './types.js';
+import { VersionInfoSchema, type VersionInfo } from './version.js';
+
+/**
+ * A session with one Proxmox VE or Proxmox Backup Server host: authentication, TLS, retries,
+ * timeouts, error mapping and typed events. Domain classes (`VM`, `Node`, …) all share one.
+ *
+ * @example
+ * ```ts
+ * const api = new ProxmoxAPI({ host: 'pve1.example.com', tokenId: 'root@pam!ci', tokenSecret: process.env.SECRET!,
+ *   tls: { fingerprint: 'AA:BB:…' } });
+ * api.on('retry', (e) => console.warn(`retrying ${e.path}: ${e.reason}`));
+ * const nodes = await api.get<Array<{ node: string }>>('/nodes');
+ * api.close();
+ * ```
+ */
+export class ProxmoxAPI extends EventEmitter<ProxmoxEvents> {
+  /** The product this session talks to. */
+  readonly product: Product;
+  /** The host name or address (without brackets or port). */
+  readonly host: string;
+  /** The TCP port. */
+  readonly port: number;
+  /** The API's base URL (`https://pve1:8006/api2/json`). */
+  readonly baseUrl: string;
+
+  readonly #opts: ResolvedOptions;
+  readonly #http: Http;
+  readonly #auth: Authenticator;
+  #version: Promise<VersionInfo> | undefined;
+
+  /**
+   * Checks the options and sets up the session. No request is sent until the first call.
+   *
+   * @param options - Host, one credential, and optional TLS, timeout, retry and adapter settings.
+   * @throws TypeError naming the option that is missing, unknown, malformed or conflicting.
+   * @example
+   * ```ts
+   * const api = new ProxmoxAPI({ host: 'https://pve1:8006', username: 'root@pam', password: 'secret' });
+   * ```
+   */
+  constructor(options: ProxmoxOptions) {
+    super();
+    const opts = resolveOptions(options);
+    this.#opts = opts;
+    this.product = opts.product;
+    this.host = opts.host.replace(/^\[(.*)\]$/, '$1');
+    this.port = opts.port;
+    this.baseUrl = `https://${urlHost(this.host)}:${opts.port}/api2/json`;
+    this.#http = createHttp(opts);
+    this.#auth = new Authenticator(
+      opts.product,
+      opts.credential,
+      (params, o) => this.#call('POST', '/access/ticket', params, o, undefined, false),
+      {
+        ticket: (event) => this.emit('ticket', event),
+        warning: (code, message) => this.emit('warning', { code, message }),
+      },
+    );
+    if (opts.tls?.insecure) {
+      // Emitted after construction, so a listener attached right after `new` sees it.
+      queueMicrotask(() =>
+        this.emit('warning', {
+          code: 'TLS_INSECURE',
+          message: `TLS verification is off for ${this.host}:${this.port}: anyone on the path can read this session's credentials`,
+        }),
+      );
+    }
+  }
+
+  /**
+   * Makes a session from `PROXMOX_*` environment variables: `PROXMOX_HOST`, `PROXMOX_PORT`,
+   * `PROXMOX_PRODUCT`, `PROXMOX_TOKEN_ID` + `PROXMOX_TOKEN_SECRET` or `PROXMOX_USER` +
+   * `PROXMOX_PASSWORD`, `PROXMOX_FINGERPRINT`, `PROXMOX_CA_FILE`, `PROXMOX_INSECURE`.
+   *
+   * @param env - The variables (default `process.env`).
+   * @returns A new session.
+   * @throws TypeError naming the variable that is missing or malformed.
+   * @example
+   * ```ts
+   * const api = ProxmoxAPI.fromEnv(); // PROXMOX_HOST=pve1 PROXMOX_TOKEN_ID=root@pam!ci PROXMOX_TOKEN_SECRET=…
+   * ```
+   */
+  static fromEnv(env: Readonly<Record<string, string | undefined>> = process.env): ProxmoxAPI {
+    return new ProxmoxAPI(optionsFromEnv(env));
+  }
+
+  /**
+   * `GET path` with `params` in the query.
+   *
+   * @param path - API path relative to `/api2/json` (build it with the `path` tag).
+   * @param params - Query parameters.
+   * @param options - Signal, timeout, retries, and a zod schema for the answer.
+   * @returns The answer's `data`, parsed by `options.schema` when given.
+   * @throws ProxmoxApiError subclasses for error statuses, InvalidResponseError, ConnectionError,
+   *   TimeoutError, AbortError.
+   * @example
+   * ```ts
+   * const vms = await api.get(path`/nodes/${'pve1'}/qemu`, { full: true });
+   * ```
+   */
+  get<T = unknown>(path: string, params?: Params, options?: CallOptions<T>): Promise<T> {
+    return this.request('GET', path, params, options);
+  }
+
+  /**
+   * `POST path` with `params` form-encoded.
+   *
+   * @param path - API path relative to `/api2/json`.
+   * @param params - Body parameters.
+   * @param options - Signal, timeout, retries, and a zod schema for the answer.
+   * @returns The answer's `data` (often a task's UPID).
+   * @throws As {@link ProxmoxAPI.get}; a POST is retried only when nothing was sent.
+   * @example
+   * ```ts
+   * const upid = await api.post(path`/nodes/${'pve1'}/qemu/${100}/status/start`);
+   * ```
+   */
+  post<T = unknown>(path: string, params?: Params, options?: CallOptions<T>): Promise<T> {
+    return this.request('POST', path, params, options);
+  }
+
+  /**
+   * `PUT path` with `params` form-encoded.
+   *
+   * @param path - API path relative to `/api2/json`.
+   * @param params - Body parameters.
+   * @param options - Signal, timeout, retries, and a zod schema for the answer.
+   * @returns The answer's `data`.
+   * @throws As {@link ProxmoxAPI.get}; a PUT is retried only when nothing was sent.
+   * @example
+   * ```ts
+   * await api.put(path`/nodes/${'pve1'}/qemu/${100}/resize`, { disk: 'scsi0', size: '+10G' });
+   * ```
+   */
+  put<T = unknown>(path: string, params?: Params, options?: CallOptions<T>): Promise<T> {
+    return this.request('PUT', path, params, options);
+  }
+
+  /**
+   * `DELETE path` with `params` in the query.
+   *
+   * @param path - API path relative to `/api2/json`.
+   * @param params - Query parameters.
+   * @param options - Signal, timeout, retries, and a zod schema for the answer.
+   * @returns The answer's `data`.
+   * @throws As {@link ProxmoxAPI.get}; a DELETE is retried only when nothing was sent.
+   * @example
+   * ```ts
+   * await api.delete(path`/nodes/${'pve1'}/qemu/${100}`, { purge: true });
+   * ```
+   */
+  delete<T = unknown>(path: string, params?: Params, options?: CallOptions<T>): Promise<T> {
+    return this.request('DELETE', path, params, options);
+  }
+
+  /**
+   * Any method: what `get/post/put/delete` call.
+   *
+   * @param method - `GET`, `POST`, `PUT` or `DELETE`.
+   * @param path - API path relative to `/api2/json`.
+   * @param params - Query (GET/DELETE) or form body (POST/PUT) parameters.
+   * @param options - Signal, timeout, retries, and a zod schema for the answer.
+   * @returns The answer's `data`, parsed by `options.schema` when given.
+   * @throws TypeError for a malformed path or option, before any request; otherwise as {@link ProxmoxAPI.get}.
+   * @example
+   * ```ts
+   * await api.request('POST', '/cluster/backup', { storage: 'local', all: true });
+   * ```
+   */
+  request<T = unknown>(method: Method, path: string, params?: Params, options?: CallOptions<T>): Promise<T> {
+    try {
+      checkPath(path);
+      checkCallOptions(options);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.#call(method, path, params, options ?? {}, options?.schema, true);
+  }
+
+  /**
+   * Logs in now rather than on the first request (password sessions; others need nothing).
+   * Concurrent calls and requests share one login.
+   *
+   * @param options - Signal, timeout and retries of the login.
+   * @returns When the session holds a ticket.
+   * @throws AuthenticationError when the credentials (or the second factor) are refused.
+   * @example
+   * ```ts
+   * await api.login(); // fail fast on a wrong password
+   * ```
+   */
+  async login(options?: RequestOptions): Promise<void> {
+    checkCallOptions(options);
+    await this.#auth.login(options ?? {});
+  }
+
+  /**
+   * The release of the connected host (`GET /version`), asked once per session and cached.
+   * Concurrent callers share one request; a failed request is asked again next time.
+   *
+   * @param options - Signal, timeout and retries (the signal stops only this caller's wait).
+   * @returns The version, with `major`, `minor` and `patch` parsed.
+   * @throws As {@link ProxmoxAPI.get}.
+   * @example
+   * ```ts
+   * const { major } = await api.version();
+   * ```
+   */
+  version(options?: RequestOptions): Promise<VersionInfo> {
+    checkCallOptions(options);
+    if (!this.#version) {
+      const { signal: _ignored, ...shared } = options ?? {};
+      const pending = this.get('/version', undefined, { ...shared, schema: VersionInfoSchema });
+      this.#version = pending;
+      pending.catch(() => {
+        if (this.#version === pending) this.#version = undefined;
+      });
+    }
+    return untilAborted(this.#version, options?.signal, 'GET /version');
+  }
+
+  /**
+   * Closes the session's kept-alive connections. Requests after this open new ones.
+   *
+   * @example
+   * ```ts
+   * try { await run(api); } finally { api.close(); }
+   * ```
+   */
+  close(): void {
+    this.#http.agent.destroy();
+  }
+
+  async #call<T>(
+    method: Method,
+    path: string,
+    params: Params | undefined,
+    options: RequestOptions,
+    schema: CallOptions<T>['schema'],
+    authenticated: boolean,
+  ): Promise<T> {
+    const redact = (text: string): string => this.#auth.redact(text);
+    const signal = options.signal;
+    try {
+      return await withRetry(
+        async (attempt) => {
+          const raw = await this.#attempt(method, path, params, options, attempt, authenticated);
+          return readResponse(raw, { method, path }, schema, redact);
+        },
+        {
+          method,
+          retries: options.retries ?? this.#opts.retries,
+          minDelayMs: this.#opts.retryMinDelayMs,
+          maxDelayMs: this.#opts.retryMaxDelayMs,
+          signal,
+          onRetry: (attempt, delayMs, error) => this.emit('retry', { method, path, attempt, delayMs, reason: redact(error.message) }),
+        },
+      );
+    } catch (err) {
+      if (signal?.aborted && !(err instanceof AbortError)) throw new AbortError(`${method} ${path}`, { cause: signal.reason });
+      throw err;
+    }
+  }
+
+  /** One attempt: authenticate, send, and on a 401 of a ticket session log in again and replay once. */
+  async #attempt(
+    method: Method,
+    path: string,
+    params: Params | undefined,
+    options: RequestOptions,
+    attempt: number,
+    authenticated: boolean,
+  ): Promise<RawResponse> {
+    if (!authenticated) return this.#send(method, path, params, {}, options, attempt);
+    // A login inside a request is not retried on its own: the request's retries cover it.
+    const loginOptions: RequestOptions = { ...options, retries: 0 };
+    const auth = await this.#auth.headers(method, loginOptions);
+    const raw = await this.#send(method, path, params, auth.headers, options, attempt);
+    if (raw.status !== 401 || !this.#auth.canRelogin) return raw;
+    await this.#auth.relogin(auth.generation, loginOptions);
+    const again = await this.#auth.headers(method, loginOptions);
+    return this.#send(method, path, params, again.headers, options, attempt);
+  }
+
+  async #send(
+    method: Method,
+    path: string,
+    params: Params | undefined,
+    headers: Record<string, string>,
+    options: RequestOptions,
+    attempt: number,
+  ): Promise<RawResponse> {
+    this.emit('request', { method, path, attempt });
+    const raw = await exchange(
+      this.#http,
+      { method, path, params, headers, signal: options.signal, timeoutMs: options.timeoutMs ?? this.#opts.timeoutMs },
+      (text) => this.#auth.redact(text),
+    );
+    this.emit('response', { method, path, status: raw.status, ms: raw.ms });
+    return raw;
+  }
+}
+
+/** Rejects a path that is not `/…` relative to `/api2/json`, or that has a query, fragment or dot segment. */
+function checkPath(path: unknown): void {
+  if (typeof path !== 'string' || !path.startsWith('/')) {
+    throw new TypeError(`path must be a string starting with "/", got ${typeof path === 'string' ? JSON.stringify(path) : typeof path}`);
+  }
+  if (/[?#\s]/.test(path)) throw new TypeError(`path must not hold a query, fragment or whitespace (pass params instead): ${JSON.stringify(path)}`);
+  if (path.split('/').some((segment) => segment === '.' || segment === '..')) {
+    throw new TypeError(`path must not hold "." or ".." segments: ${JSON.stringify(path)}`);
+  }
+}
+
+function checkCallOptions(options: unknown): void {
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null) throw new TypeError('request options must be an object');
+  const { signal, timeoutMs, retries } = options as Record<string, unknown>;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError('option signal must be an AbortSignal');
+  if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0)) {
+    throw new TypeError('option timeoutMs must be a positive number');
+  }
+  if (retries !== undefined && (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0)) {
+    throw new TypeError('option retries must be a non-negative integer');
+  }
+}
+
+/** Waits for `promise`, or rejects with an `AbortError` as soon as `signal` fires. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(new AbortError(what, { cause: signal.reason }));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new AbortError(what, { cause: signal.reason }));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
+}

@@ -1,0 +1,186 @@
+/**
+ * One HTTP exchange with Proxmox through the session's axios instance: the raw status, reason
+ * phrase and body text, or a secret-free `ConnectionError` / `TimeoutError` / `AbortError`.
+ *
+ * Nothing from axios (error, config, request) ever leaves this file: its config holds the headers.
+ *
+ * @module
+ */
+import https from 'node:https';
+import { STATUS_CODES } from 'node:http';
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { AbortError, ConnectionError, TimeoutError } from './errors.js';
+import type { ResolvedOptions } from './options.js';
+import { encodeParams } from './encode.js';
+import type { Params } from './types.js';
+
+/** The HTTP methods Proxmox's API uses. */
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** The axios instance of a session and the agent that owns its sockets. */
+export interface Http {
+  /** The session's axios instance. */
+  axios: AxiosInstance;
+  /** The keep-alive agent (destroyed by `close()`). */
+  agent: https.Agent;
+}
+
+/** One request to send. */
+export interface Exchange {
+  method: Method;
+  /** API path relative to `/api2/json`. */
+  path: string;
+  params: Params | undefined;
+  headers: Record<string, string>;
+  /** The caller's signal. */
+  signal: AbortSignal | undefined;
+  timeoutMs: number;
+}
+
+/** What came back, before any interpretation. */
+export interface RawResponse {
+  status: number;
+  /** The HTTP reason phrase (Proxmox VE's error message). */
+  reason: string;
+  contentType: string | undefined;
+  body: string;
+  /** Time from sending to the whole answer. */
+  ms: number;
+}
+
+/**
+ * Builds the axios instance of a session: raw text in and out (the session encodes and parses
+ * itself), every status resolved, no redirects, no proxy from the environment.
+ *
+ * @param opts - The validated session options.
+ * @returns The axios instance and its agent.
+ */
+export function createHttp(opts: ResolvedOptions): Http {
+  const agent = makeAgent(opts);
+  const instance = axios.create({
+    baseURL: `https://${urlHost(opts.host)}:${opts.port}/api2/json`,
+    httpsAgent: agent,
+    responseType: 'text',
+    responseEncoding: 'utf8',
+    transformRequest: [(data: unknown) => data],
+    transformResponse: [(data: unknown) => data],
+    validateStatus: () => true,
+    maxRedirects: 0,
+    proxy: false,
+    headers: { Accept: 'application/json', 'User-Agent': opts.userAgent },
+  });
+  return { axios: instance, agent };
+}
+
+/** The agent: keep-alive, with the session's TLS settings. (Switch to the transport's agent here.) */
+function makeAgent(opts: ResolvedOptions): https.Agent {
+  const tls = opts.tls ?? {};
+  return new https.Agent({
+    keepAlive: true,
+    ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+    ...(tls.insecure ? { rejectUnauthorized: false } : {}),
+  });
+}
+
+/**
+ * The host as it goes in a URL: IPv6 addresses in brackets.
+ *
+ * @param host - A host name or address.
+ * @returns The URL form.
+ */
+export function urlHost(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/**
+ * Sends one request. Resolves for every HTTP status; rejects only when no answer came.
+ *
+ * @param http - The session's axios instance.
+ * @param ex - The request.
+ * @param redact - Removes the session's secrets from a text.
+ * @returns The raw answer.
+ * @throws AbortError when the caller's signal fired, TimeoutError when `timeoutMs` ran out,
+ *   ConnectionError (with the system or TLS code) otherwise.
+ */
+export async function exchange(http: Http, ex: Exchange, redact: (text: string) => string): Promise<RawResponse> {
+  const info = { method: ex.method, path: ex.path };
+  const what = `${ex.method} ${ex.path}`;
+  if (ex.signal?.aborted) throw new AbortError(what, { cause: ex.signal.reason });
+  const encoded = encodeParams(ex.params);
+  const hasBody = ex.method === 'POST' || ex.method === 'PUT';
+  const url = ex.path + (!hasBody && encoded !== '' ? `?${encoded}` : '');
+  const headers = hasBody && encoded !== '' ? { ...ex.headers, 'Content-Type': 'application/x-www-form-urlencoded' } : ex.headers;
+  const deadline = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    deadline.abort();
+  }, ex.timeoutMs);
+  const signal = ex.signal ? AbortSignal.any([ex.signal, deadline.signal]) : deadline.signal;
+  const started = performance.now();
+  let res: AxiosResponse<unknown>;
+  try {
+    res = await http.axios.request<unknown>({
+      method: ex.method,
+      url,
+      headers,
+      signal,
+      timeout: ex.timeoutMs,
+      ...(hasBody && encoded !== '' ? { data: encoded } : {}),
+    });
+  } catch (err) {
+    if (ex.signal?.aborted) throw new AbortError(what, { cause: ex.signal.reason });
+    if (timedOut || isTimeout(err)) throw new TimeoutError(info, ex.timeoutMs);
+    const code = readCode(err);
+    throw new ConnectionError(info, redact(`connection failed: ${readMessage(err, code)}`), code);
+  } finally {
+    clearTimeout(timer);
+  }
+  return {
+    status: res.status,
+    reason: res.statusText || STATUS_CODES[res.status] || '',
+    contentType: readContentType(res.headers),
+    body: toText(res.data),
+    ms: Math.round(performance.now() - started),
+  };
+}
+
+function isTimeout(err: unknown): boolean {
+  const code = readCode(err);
+  return code === 'ECONNABORTED' || code === 'ETIMEDOUT';
+}
+
+/** The error's code, looking through axios's wrapper to the system or TLS error. */
+function readCode(err: unknown): string | undefined {
+  const own = codeOf(err);
+  if (own !== undefined && own !== 'ERR_BAD_RESPONSE' && own !== 'ERR_NETWORK') return own;
+  const cause = typeof err === 'object' && err !== null ? (err as { cause?: unknown }).cause : undefined;
+  return codeOf(cause) ?? own;
+}
+
+function codeOf(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && code !== '' ? code : undefined;
+}
+
+/** A short description: the error's own message (system messages name no secrets), never its config. */
+function readMessage(err: unknown, code: string | undefined): string {
+  const message = err instanceof Error ? err.message : undefined;
+  const text = message && message.length > 0 ? message.slice(0, 300) : 'no answer';
+  return code && !text.includes(code) ? `${text} (${code})` : text;
+}
+
+function readContentType(headers: unknown): string | undefined {
+  if (typeof headers !== 'object' || headers === null) return undefined;
+  const value = (headers as Record<string, unknown>)['content-type'];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function toText(data: unknown): string {
+  if (typeof data === 'string') return data;
+  if (data === undefined || data === null) return '';
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return String(data);
+}
