@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { AuthenticationError } from './errors.js';
-import type { Credential, TfaChallenge } from './options.js';
+import type { Credential } from './options.js';
 import type { Params, Product, RequestOptions, TicketEvent } from './types.js';
 
 /** Tickets are valid for two hours. */

@@ -1,0 +1,75 @@
+/**
+ * Test helpers of the core tests: a nock scope for a fake Proxmox VE host whose replies can carry a
+ * real reason phrase (Proxmox puts its error messages there), and session factories.
+ */
+import nock from 'nock';
+import { ProxmoxAPI, type ProxmoxOptions } from '../../src/index.js';
+
+export const ORIGIN = 'https://pve.test:8006';
+export const PBS_ORIGIN = 'https://pbs.test:8007';
+/** A reply header whose value becomes the reply's reason phrase (nock has no other way to set one). */
+export const REASON = 'x-test-reason';
+
+/** The adapters every request test runs with. */
+export const ADAPTERS = ['axios'] as const;
+
+/** Delays short enough for tests. */
+export const FAST = { retryMinDelayMs: 1, retryMaxDelayMs: 5 } as const;
+
+interface FakeReq {
+  prependListener(event: 'response', fn: (res: { statusMessage: string; rawHeaders: string[] }) => void): void;
+}
+
+/**
+ * A nock scope for `origin` under `/api2/json` whose replies may set `x-test-reason`.
+ *
+ * @param origin - The host's origin.
+ */
+export function proxmox(origin: string = ORIGIN): nock.Scope {
+  const scope = nock(`${origin}`);
+  scope.on('request', (req: FakeReq) => {
+    req.prependListener('response', (res) => {
+      const i = res.rawHeaders.findIndex((h) => h.toLowerCase() === REASON);
+      const value = i >= 0 ? res.rawHeaders[i + 1] : undefined;
+      if (value !== undefined) res.statusMessage = value;
+    });
+  });
+  return scope;
+}
+
+/** Reply headers of a JSON answer, with a reason phrase when given. */
+export function json(reason?: string): Record<string, string> {
+  return { 'content-type': 'application/json;charset=UTF-8', ...(reason === undefined ? {} : { [REASON]: reason }) };
+}
+
+/** A token session against {@link ORIGIN}. */
+export function tokenApi(extra: Partial<ProxmoxOptions> = {}): ProxmoxAPI {
+  return new ProxmoxAPI({ host: 'pve.test', tokenId: 'root@pam!ci', tokenSecret: 'token-secret-1234', ...FAST, ...extra } as ProxmoxOptions);
+}
+
+/** A password session against {@link ORIGIN}. */
+export function passwordApi(extra: Partial<ProxmoxOptions> = {}): ProxmoxAPI {
+  return new ProxmoxAPI({ host: 'pve.test', username: 'root@pam', password: 'pass-word-1234', ...FAST, ...extra } as ProxmoxOptions);
+}
+
+/** Call in `beforeAll`/`afterEach` of every file that uses nock. */
+export function nockLifecycle(): void {
+  beforeAll(() => nock.disableNetConnect());
+  afterEach(() => {
+    const pending = nock.pendingMocks();
+    nock.cleanAll();
+    expect(pending).toEqual([]);
+  });
+  afterAll(() => nock.enableNetConnect());
+}
+
+/** What a promise rejects with (fails if it resolves). */
+export async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof Error) return err;
+    throw new Error(`rejected with a non-error: ${String(err)}`);
+  }
+  throw new Error('expected a rejection');
+}
