@@ -19,3 +19,4 @@ export { optionsFromEnv } from './core/env.js';
 export { encodeParams } from './core/encode.js';
 export { VersionInfoSchema, atLeast, releaseOf, type VersionInfo } from './core/version.js';
 export type { Method } from './core/http.js';
+export * from './tasks/index.js';
