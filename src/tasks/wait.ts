@@ -90,8 +90,6 @@ export const EARLY_400_GRACE_MS = 10_000;
 export const EARLY_400_MIN_GRACE_MS = 3_000;
 /** Lines per log request while waiting. @internal */
 export const WAIT_LOG_PAGE = 500;
-/** How many times a final-looking log line is confirmed quickly before falling back to the slow rate. @internal */
-const CONFIRM_TRIES = 3;
 /** The pause grows by this fraction of the time waited so far (from min to max delay). */
 const GROWTH = 0.15;
 /** Each pause is shortened by up to this fraction at random, so many waiters do not poll in step. */
@@ -311,34 +309,37 @@ export async function waitFor(target: WaitTarget, options: WaitOptions = {}, clo
   };
 
   try {
-    let statusDue = true; // on the first poll, and again after an early 400
-    let lastStatusAt = -Infinity;
-    let confirmLine = -1;
-    let confirmTries = 0;
+    let nextStatusAt = -Infinity; // the first poll asks the status
+    let confirmLine = -1; // the final-looking line being confirmed
+    let confirmRound = 0;
     for (;;) {
       await pullLog();
       const last = log.at(-1);
       const looksFinal = last !== undefined && FINAL_LINE.test(last.t);
       if (looksFinal && last.n !== confirmLine) {
         confirmLine = last.n;
-        confirmTries = 0;
+        confirmRound = 0;
+        nextStatusAt = clock.now();
       }
-      const confirming = looksFinal && confirmTries < CONFIRM_TRIES;
-      if (statusDue || confirming || clock.now() - lastStatusAt >= STATUS_INTERVAL_MS) {
-        if (confirming) confirmTries += 1;
-        lastStatusAt = clock.now();
+      if (clock.now() >= nextStatusAt) {
         const status = await readStatus();
-        statusDue = status === undefined;
         if (status?.status === 'stopped') {
           await pullLog(); // the lines written since, up to the last one
           return finish(status);
         }
+        if (status === undefined) {
+          nextStatusAt = clock.now(); // the early 400: ask again on the next poll
+        } else if (looksFinal) {
+          // The worker writes its last line just before it exits: confirm again soon, then less
+          // and less often (a final-looking line in the middle of a log must not cost much).
+          nextStatusAt = clock.now() + Math.min(STATUS_INTERVAL_MS, Math.max(1, minDelayMs) * 2 ** confirmRound);
+          confirmRound += 1;
+        } else {
+          nextStatusAt = clock.now() + STATUS_INTERVAL_MS;
+        }
       }
-      // The last line is written just before the worker exits: check again soon.
-      const delay = confirming
-        ? Math.min(maxDelayMs, minDelayMs * 2 ** (confirmTries - 1))
-        : nextDelay(clock.now() - started, minDelayMs, maxDelayMs, () => clock.random());
-      await pause(delay);
+      const delay = nextDelay(clock.now() - started, minDelayMs, maxDelayMs, () => clock.random());
+      await pause(looksFinal ? Math.max(0, Math.min(delay, nextStatusAt - clock.now())) : delay);
     }
   } catch (err) {
     if (err instanceof TaskFailedError) throw err;

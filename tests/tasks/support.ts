@@ -58,10 +58,16 @@ export class VirtualClock implements Clock {
   t = 0;
   readonly epochBase: number;
   readonly sleeps: number[] = [];
+  readonly #random: number;
   #timers: Array<{ due: number; fn: () => void; live: boolean }> = [];
 
-  constructor(epochBase: number = Date.now()) {
+  /**
+   * @param epochBase - The wall-clock time at virtual 0.
+   * @param random - What `random()` answers (the jitter's draw).
+   */
+  constructor(epochBase: number = Date.now(), random = 0.5) {
     this.epochBase = epochBase;
+    this.#random = random;
   }
 
   now(): number {
@@ -95,7 +101,7 @@ export class VirtualClock implements Clock {
   }
 
   random(): number {
-    return 0.5;
+    return this.#random;
   }
 }
 
