@@ -1,0 +1,21 @@
+/**
+ * Every route the simulator serves.
+ *
+ * @module
+ * @internal
+ */
+import type { Route } from '../router.js';
+import { accessRoutes } from './access.js';
+import { clusterRoutes } from './cluster.js';
+import { powerRoutesAll } from './guest-power.js';
+import { guestRoutesAll } from './guests.js';
+import { taskRoutes } from './tasks.js';
+
+/** All routes, for every release (each route says which releases have it). */
+export const allRoutes: readonly Route[] = [
+  ...accessRoutes,
+  ...clusterRoutes,
+  ...taskRoutes,
+  ...guestRoutesAll,
+  ...powerRoutesAll,
+];

@@ -1,0 +1,425 @@
+/**
+ * The simulated cluster in memory: nodes, guests, storages and their volumes, pools, users, groups,
+ * roles, backup jobs and the cluster log. Loaded from a seed; `reset()` loads it again.
+ *
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import { serverError } from './http-error.js';
+import type { ConfigValue, SeedNode, SeedUser, SimSeed, SeedVolume } from './seed.js';
+
+/**
+ * A snapshot of a guest.
+ *
+ * @example
+ * ```ts
+ * sim.state.guest(100)?.snapshots.map((s) => s.name);
+ * ```
+ */
+export interface SnapshotState {
+  /** The snapshot name. */
+  name: string;
+  /** The description. */
+  description: string;
+  /** Creation time, epoch seconds. */
+  snaptime: number;
+  /** Whether RAM was saved. */
+  vmstate: boolean;
+  /** The parent snapshot. */
+  parent?: string;
+  /** The guest config at the time. */
+  config: Record<string, ConfigValue>;
+}
+
+/**
+ * A VM or container of the simulated cluster.
+ *
+ * @example
+ * ```ts
+ * const g = sim.state.guest(100);
+ * console.log(g?.node, g?.status, g?.config.name);
+ * ```
+ */
+export interface GuestState {
+  /** The guest id. */
+  vmid: number;
+  /** `qemu` or `lxc`. */
+  type: 'qemu' | 'lxc';
+  /** Where it lives. */
+  node: string;
+  /** Power state. */
+  status: 'running' | 'stopped';
+  /** QEMU's own state of a running VM (`running`, `paused` when suspended). */
+  qmpstatus: 'running' | 'paused' | 'stopped';
+  /** The config, with PVE's keys. */
+  config: Record<string, ConfigValue>;
+  /** Snapshots, oldest first. */
+  snapshots: SnapshotState[];
+  /** Firewall options and rules. */
+  firewall: { options: Record<string, ConfigValue>; rules: Array<Record<string, ConfigValue>> };
+  /** When it was started (simulated epoch ms), if running. */
+  startedAt?: number;
+  /** The UPID of the task that holds the guest's lock, if any. */
+  busy?: string;
+}
+
+/**
+ * A node of the simulated cluster.
+ *
+ * @example
+ * ```ts
+ * sim.state.nodes.get('pve1')?.maxmem;
+ * ```
+ */
+export interface NodeState extends SeedNode {
+  /** The simulated epoch ms when the node booted. */
+  bootedAt: number;
+  /** Service states by name. */
+  services: Map<string, { state: string; 'active-state': string; 'unit-state': string; desc: string }>;
+}
+
+/**
+ * A volume on a storage.
+ *
+ * @example
+ * ```ts
+ * sim.state.volumes.filter((v) => v.vmid === 100).map((v) => v.volid);
+ * ```
+ */
+export interface VolumeState extends SeedVolume {
+  /** The node for a local storage; undefined for a shared one. */
+  node?: string;
+}
+
+/** The services each simulated node runs, with their descriptions. */
+const SERVICES: ReadonlyArray<[string, string]> = [
+  ['chrony', 'chrony, an NTP client/server'],
+  ['corosync', 'Corosync Cluster Engine'],
+  ['cron', 'Regular background program processing daemon'],
+  ['ksmtuned', 'Kernel Samepage Merging (KSM) Tuning Daemon'],
+  ['lxcfs', 'FUSE filesystem for LXC'],
+  ['postfix', 'Postfix Mail Transport Agent (instance -)'],
+  ['proxmox-firewall', 'Proxmox nftables firewall'],
+  ['pve-cluster', 'The Proxmox VE cluster filesystem'],
+  ['pve-firewall', 'Proxmox VE firewall'],
+  ['pve-ha-crm', 'PVE Cluster HA Resource Manager Daemon'],
+  ['pve-ha-lrm', 'PVE Local HA Resource Manager Daemon'],
+  ['pve-lxc-syscalld', 'Proxmox VE LXC Syscall Daemon'],
+  ['pvedaemon', 'PVE API Daemon'],
+  ['pvefw-logger', 'Proxmox VE firewall logger'],
+  ['pveproxy', 'PVE API Proxy Server'],
+  ['pvescheduler', 'Proxmox VE scheduler'],
+  ['pvestatd', 'PVE Status Daemon'],
+  ['qmeventd', 'PVE Qemu Event Daemon'],
+  ['spiceproxy', 'PVE SPICE Proxy Server'],
+  ['sshd', 'OpenBSD Secure Shell server'],
+  ['syslog', 'System Logging Service'],
+  ['systemd-journald', 'Journal Service'],
+  ['systemd-timesyncd', 'Network Time Synchronization'],
+];
+
+/** Services that are installed but not running on a fresh node. */
+const STOPPED_SERVICES = new Set(['proxmox-firewall', 'systemd-timesyncd']);
+
+const UNITS: Readonly<Record<string, number>> = { K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
+
+/** Parses a PVE size (`32G`, `4M`, `512`) to bytes. */
+export function parseSize(size: string): number {
+  const m = /^(\d+(?:\.\d+)?)([KMGT])?$/.exec(size);
+  if (!m) return 0;
+  return Math.round(Number(m[1]) * (m[2] ? (UNITS[m[2]] ?? 1) : 1));
+}
+
+/** Formats bytes as PVE writes a disk size in a config (`32G`, `1536M`). */
+export function formatSize(bytes: number): string {
+  for (const u of ['T', 'G', 'M', 'K'] as const) {
+    const f = UNITS[u] ?? 1;
+    if (bytes >= f && bytes % f === 0) return `${bytes / f}${u}`;
+  }
+  return String(bytes);
+}
+
+/** The config keys that are disks of a VM or volumes of a container. */
+export function isDiskKey(type: 'qemu' | 'lxc', key: string): boolean {
+  return type === 'qemu'
+    ? /^(ide|sata|scsi|virtio)\d+$|^efidisk0$|^tpmstate0$|^unused\d+$/.test(key)
+    : /^rootfs$|^mp\d+$|^unused\d+$/.test(key);
+}
+
+/** A disk entry of a guest config, split into its volume id and options. */
+export interface DiskRef {
+  /** The config key (`scsi0`, `rootfs`). */
+  key: string;
+  /** The volume id (`local-lvm:vm-100-disk-0`). */
+  volid: string;
+  /** The storage id. */
+  storage: string;
+  /** The size in bytes (from `size=`). */
+  size: number;
+  /** The other options, in order. */
+  opts: string[];
+  /** Whether the volume belongs to the guest (not an ISO or a `none` drive). */
+  owned: boolean;
+}
+
+/** The disks of a guest config that refer to a storage volume. */
+export function diskRefs(type: 'qemu' | 'lxc', vmid: number, config: Record<string, ConfigValue>): DiskRef[] {
+  const out: DiskRef[] = [];
+  for (const [key, value] of Object.entries(config)) {
+    if (!isDiskKey(type, key) || typeof value !== 'string') continue;
+    const [volid = '', ...opts] = value.split(',');
+    const colon = volid.indexOf(':');
+    if (colon <= 0) continue;
+    const storage = volid.slice(0, colon);
+    const volname = volid.slice(colon + 1);
+    const sizeOpt = opts.find((o) => o.startsWith('size='));
+    const owned = new RegExp(`^(?:${vmid}/)?(?:vm|base|subvol)-${vmid}-`).test(volname) && !opts.includes('media=cdrom');
+    out.push({ key, volid, storage, size: sizeOpt ? parseSize(sizeOpt.slice(5)) : 0, opts, owned });
+  }
+  return out;
+}
+
+/** PVE's digest of a config: a SHA-1 over its contents. */
+export function configDigest(config: Record<string, ConfigValue>): string {
+  const text = Object.keys(config).sort().map((k) => `${k}: ${config[k]}`).join('\n');
+  return createHash('sha1').update(text).digest('hex');
+}
+
+/** The VM memory in MiB from its `memory` key (`2048` or `current=2048`). */
+export function memoryMiB(config: Record<string, ConfigValue>, fallback = 512): number {
+  const v = config.memory;
+  if (v === undefined) return fallback;
+  const m = /(?:^|current=)(\d+)/.exec(String(v));
+  return m ? Number(m[1]) : fallback;
+}
+
+/**
+ * The simulated cluster's state (`sim.state`). Change it freely in a test; `reset()` goes back to
+ * the seed.
+ *
+ * @example
+ * ```ts
+ * sim.state.guest(100)!.status = 'stopped';
+ * sim.state.reset();
+ * ```
+ */
+export class SimState {
+  /** The cluster name. */
+  clusterName = '';
+  /** Nodes by name. */
+  readonly nodes = new Map<string, NodeState>();
+  /** Guests by vmid. */
+  readonly guests = new Map<number, GuestState>();
+  /** Storage configs by id (`total`/`used` are the simulated sizes). */
+  readonly storages = new Map<string, Record<string, ConfigValue>>();
+  /** Every volume on every storage. */
+  volumes: VolumeState[] = [];
+  /** Pools by id. */
+  readonly pools = new Map<string, { comment?: string; members: string[] }>();
+  /** Users by userid. */
+  readonly users = new Map<string, SeedUser>();
+  /** Groups by id. */
+  readonly groups = new Map<string, { comment?: string }>();
+  /** Roles by id. */
+  readonly roles = new Map<string, { privs: string; special: number }>();
+  /** ACL entries. */
+  acl: NonNullable<SimSeed['acl']> = [];
+  /** Cluster backup jobs by id. */
+  readonly backupJobs = new Map<string, Record<string, ConfigValue>>();
+  /** The cluster log, newest last. */
+  clusterLog: Array<{ uid: number; time: number; node: string; tag: string; pri: number; pid: number; user: string; msg: string; id: string }> = [];
+
+  /**
+   * @param seed - The cluster to start with (copied).
+   * @param now - The simulated clock's current time in epoch ms.
+   * @param onReset - Runs after each reset (clears tasks and timers).
+   * @internal
+   */
+  constructor(
+    private readonly seed: SimSeed,
+    private readonly now: () => number,
+    private readonly onReset: () => void = () => {},
+  ) {
+    this.load();
+  }
+
+  /**
+   * Goes back to the seeded cluster: every change, task and lock is forgotten.
+   *
+   * @example
+   * ```ts
+   * afterEach(() => sim.state.reset());
+   * ```
+   */
+  reset(): void {
+    this.onReset();
+    this.load();
+  }
+
+  /**
+   * A guest by vmid, wherever it lives.
+   *
+   * @param vmid - The guest id.
+   * @returns The guest, or undefined.
+   * @example
+   * ```ts
+   * sim.state.guest(100)?.status; // 'running'
+   * ```
+   */
+  guest(vmid: number): GuestState | undefined {
+    return this.guests.get(vmid);
+  }
+
+  /**
+   * The guest `vmid` of `type` on `node`, or PVE's "does not exist" error (500).
+   *
+   * @internal
+   */
+  guestOn(node: string, type: 'qemu' | 'lxc', vmid: number): GuestState {
+    const g = this.guests.get(vmid);
+    if (!g || g.node !== node || g.type !== type) {
+      const dir = type === 'qemu' ? 'qemu-server' : 'lxc';
+      throw serverError(`Configuration file 'nodes/${node}/${dir}/${vmid}.conf' does not exist`);
+    }
+    return g;
+  }
+
+  /**
+   * The lowest free vmid from `from` (100 by default), as `/cluster/nextid` answers.
+   *
+   * @param from - Where to start.
+   * @returns The vmid.
+   * @example
+   * ```ts
+   * sim.state.nextId(); // 104
+   * ```
+   */
+  nextId(from = 100): number {
+    let id = from;
+    while (this.guests.has(id)) id++;
+    return id;
+  }
+
+  /**
+   * The volumes a node sees on a storage (a shared storage's volumes are seen from every node).
+   *
+   * @param storage - The storage id.
+   * @param node - The node.
+   * @returns The volumes.
+   * @example
+   * ```ts
+   * sim.state.volumesOn('local', 'pve1').map((v) => v.volid);
+   * ```
+   */
+  volumesOn(storage: string, node: string): VolumeState[] {
+    return this.volumes.filter((v) => v.storage === storage && (v.node === undefined || v.node === node));
+  }
+
+  /** Whether a storage is shared between nodes. @internal */
+  isShared(storage: string): boolean {
+    const s = this.storages.get(storage);
+    return s !== undefined && Number(s.shared ?? 0) === 1;
+  }
+
+  /** Whether a storage is available on a node (its `nodes` list). @internal */
+  storageOnNode(storage: string, node: string): boolean {
+    const s = this.storages.get(storage);
+    if (!s) return false;
+    if (s.nodes === undefined || s.nodes === '') return true;
+    return String(s.nodes).split(/[,; ]/).includes(node);
+  }
+
+  /** Adds a cluster log entry. @internal */
+  log(node: string, user: string, msg: string, tag = 'pvedaemon', pri = 6): void {
+    const uid = (this.clusterLog.at(-1)?.uid ?? 0) + 1;
+    this.clusterLog.push({ uid, time: Math.floor(this.now() / 1000), node, tag, pri, pid: 1000 + uid, user, msg, id: `${uid}` });
+    if (this.clusterLog.length > 500) this.clusterLog.shift();
+  }
+
+  private load(): void {
+    const seed = structuredClone(this.seed);
+    const now = this.now();
+    this.clusterName = seed.clusterName;
+    this.nodes.clear();
+    for (const n of seed.nodes) {
+      const services = new Map<string, { state: string; 'active-state': string; 'unit-state': string; desc: string }>();
+      for (const [name, desc] of SERVICES) {
+        const stopped = STOPPED_SERVICES.has(name);
+        services.set(name, {
+          state: stopped ? 'dead' : 'running',
+          'active-state': stopped ? 'inactive' : 'active',
+          'unit-state': stopped ? 'disabled' : 'enabled',
+          desc,
+        });
+      }
+      this.nodes.set(n.node, { ...n, bootedAt: now - (n.uptime ?? 86_400) * 1000, services });
+    }
+    this.storages.clear();
+    for (const s of seed.storages) {
+      const cfg: Record<string, ConfigValue> = {};
+      for (const [k, v] of Object.entries(s)) if (v !== undefined) cfg[k] = v;
+      this.storages.set(s.storage, cfg);
+    }
+    this.volumes = seed.volumes.map((v) => ({ ...v }));
+    this.guests.clear();
+    for (const g of seed.guests) {
+      const snapshots: SnapshotState[] = [];
+      let parent: string | undefined;
+      for (const s of g.snapshots ?? []) {
+        const snap: SnapshotState = {
+          name: s.name,
+          description: s.description ?? '',
+          snaptime: s.snaptime ?? Math.floor(now / 1000),
+          vmstate: Boolean(s.vmstate),
+          config: structuredClone(s.config ?? g.config),
+        };
+        if (parent) snap.parent = parent;
+        snapshots.push(snap);
+        parent = s.name;
+      }
+      const config = { ...g.config };
+      if (parent) config.parent = parent;
+      const guest: GuestState = {
+        vmid: g.vmid, type: g.type, node: g.node, status: g.status,
+        qmpstatus: g.status === 'running' ? 'running' : 'stopped',
+        config, snapshots,
+        firewall: { options: { ...(g.firewall?.options ?? {}) }, rules: (g.firewall?.rules ?? []).map((r) => ({ ...r })) },
+      };
+      if (g.status === 'running') guest.startedAt = now - 3_600_000 * (1 + (g.vmid % 48));
+      this.guests.set(g.vmid, guest);
+      for (const d of diskRefs(g.type, g.vmid, config)) {
+        if (!d.owned || this.volumes.some((v) => v.volid === d.volid)) continue;
+        this.volumes.push(this.diskVolume(d, g.vmid, g.type, g.node, Math.floor(now / 1000) - 86_400 * 30));
+      }
+    }
+    this.pools.clear();
+    for (const p of seed.pools) {
+      const pool: { comment?: string; members: string[] } = { members: [...p.members] };
+      if (p.comment !== undefined) pool.comment = p.comment;
+      this.pools.set(p.poolid, pool);
+    }
+    this.users.clear();
+    for (const u of seed.users) this.users.set(u.userid, u);
+    this.groups.clear();
+    for (const g of seed.groups) this.groups.set(g.groupid, g.comment !== undefined ? { comment: g.comment } : {});
+    this.roles.clear();
+    for (const r of seed.roles) this.roles.set(r.roleid, { privs: r.privs, special: r.special ?? 0 });
+    this.acl = seed.acl ?? [];
+    this.backupJobs.clear();
+    for (const j of seed.backupJobs ?? []) this.backupJobs.set(String(j.id), { ...j });
+    this.clusterLog = [];
+    for (const e of seed.clusterLog ?? []) this.log(e.node, e.user, e.msg, e.tag, e.pri);
+  }
+
+  /** A volume record for a guest disk. @internal */
+  diskVolume(d: DiskRef, vmid: number, type: 'qemu' | 'lxc', node: string, ctime: number): VolumeState {
+    const shared = this.isShared(d.storage);
+    const format = d.volid.endsWith('.qcow2') ? 'qcow2' : d.volid.endsWith('.vmdk') ? 'vmdk' : type === 'lxc' && d.volid.includes('subvol-') ? 'subvol' : 'raw';
+    const vol: VolumeState = {
+      storage: d.storage, volid: d.volid, content: type === 'lxc' ? 'rootdir' : 'images', format,
+      size: d.size, ctime, vmid,
+    };
+    if (!shared) vol.node = node;
+    return vol;
+  }
+}
