@@ -43,7 +43,8 @@ type Body = string | Buffer | NodeJS.ReadableStream | undefined;
  *   `URLSearchParams` with spaces as `%20`); a query already in `url` is kept;
  * - `data` must be a string or `Buffer` (sent with `Content-Length`, never chunked), or a stream
  *   with an explicit `Content-Length` header; `headers` are sent as given (no `User-Agent` or
- *   `Accept-Encoding` of its own, so the server never compresses);
+ *   `Accept-Encoding` of its own, so the server never compresses); a value Node cannot send
+ *   (characters beyond Latin-1) is an `ERR_INVALID_CHAR` error, where the stock adapter drops them;
  * - the body is read whole and returned as a UTF-8 string (BOM stripped), untransformed — axios's
  *   `transformResponse` parses it afterwards, as with the stock adapter (`responseType:
  *   'arraybuffer'` gives a `Buffer`, `'stream'` the response stream);
@@ -86,7 +87,14 @@ export function createLeanAdapter(agent: https.Agent): AxiosAdapter {
       try {
         send(agent, originOf, config, resolve, reject);
       } catch (err) {
-        reject(err instanceof AxiosError ? err : AxiosError.from(err, AxiosError.ERR_BAD_REQUEST, config));
+        // A bad URL, or a header value Node refuses to send (ERR_INVALID_CHAR), before any I/O.
+        if (err instanceof AxiosError) {
+          err.config ??= config;
+          reject(err);
+        } else {
+          const code = (err as { code?: unknown }).code;
+          reject(AxiosError.from(err, typeof code === 'string' ? code : AxiosError.ERR_BAD_REQUEST, config));
+        }
       }
     });
   };
