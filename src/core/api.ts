@@ -234,6 +234,19 @@ export class ProxmoxAPI extends EventEmitter<ProxmoxEvents> {
   }
 
   /**
+   * A plain view of the session for logs: where it points, never its credentials.
+   *
+   * @returns `product`, `host`, `port` and `baseUrl`.
+   * @example
+   * ```ts
+   * console.log(JSON.stringify(api)); // {"product":"pve","host":"pve1","port":8006,"baseUrl":"https://pve1:8006/api2/json"}
+   * ```
+   */
+  toJSON(): { product: Product; host: string; port: number; baseUrl: string } {
+    return { product: this.product, host: this.host, port: this.port, baseUrl: this.baseUrl };
+  }
+
+  /**
    * Closes the session's kept-alive connections. Requests after this open new ones.
    *
    * @example
