@@ -7,6 +7,9 @@
  * @module
  */
 
+/** The longest delay `setTimeout` takes (longer ones fire at once). */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 /**
  * The waiter's source of time and randomness.
  *
@@ -44,7 +47,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
-    }, Math.max(0, ms));
+    }, Math.min(Math.max(0, ms), MAX_TIMEOUT_MS));
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
@@ -59,8 +62,15 @@ export const systemClock: Clock = {
   epochNow: () => Date.now(),
   sleep,
   setTimer(fn, ms) {
-    const timer = setTimeout(fn, Math.max(0, ms));
-    timer.unref?.();
+    // setTimeout fires at once for more than 2^31 - 1 ms (~24.8 days): wait in steps.
+    const due = performance.now() + Math.max(0, ms);
+    let timer: ReturnType<typeof setTimeout>;
+    const arm = (): void => {
+      const left = due - performance.now();
+      timer = setTimeout(left > MAX_TIMEOUT_MS ? arm : fn, Math.min(Math.max(0, left), MAX_TIMEOUT_MS));
+      timer.unref?.();
+    };
+    arm();
     return () => clearTimeout(timer);
   },
   random: () => Math.random(),

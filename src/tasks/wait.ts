@@ -28,7 +28,10 @@ export interface WaitOptions {
   maxDelayMs?: number | undefined;
   /** Stops waiting at once (with `AbortError`), in a pause or in a request. The task itself goes on. */
   signal?: AbortSignal | undefined;
-  /** Receives the task's new log lines as they appear, each line exactly once, in order. */
+  /**
+   * Receives the task's new log lines as they appear, each line exactly once, in order (the same
+   * lines the session's `task:log` event carries). An error it throws ends the wait with that error.
+   */
   onLog?: ((lines: TaskLogLine[]) => void) | undefined;
 }
 
@@ -254,7 +257,7 @@ export async function waitFor(target: WaitTarget, options: WaitOptions = {}, clo
   const log: TaskLogLine[] = [];
   let lastN = 0;
 
-  /** Reads every line after the last one seen; tells whether a request was tolerated as early. */
+  /** Reads every line after the last one seen (none while the early 400 lasts) and reports the new ones. */
   const pullLog = async (): Promise<void> => {
     for (;;) {
       beforeRequest();
