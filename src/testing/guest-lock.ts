@@ -29,14 +29,17 @@ export function checkLock(g: GuestState, opts: { skiplock?: boolean } = {}): voi
 export interface GuestTaskSpec extends Omit<TaskSpec, 'node' | 'id' | 'user' | 'finally'> {
   /** Sets this `lock` in the config while the task runs instead of holding the flock. */
   configLock?: string;
-  /** Skip the lock check (`skiplock`, or a task that may run on a locked guest). */
+  /** Skip the config-lock check (`skiplock`). */
   skiplock?: boolean;
+  /** A shared lock (clones of a template): many may run at once, none blocks the others. */
+  shared?: boolean;
 }
 
 /** Checks the guest's locks, locks it, and starts the task; the lock is released when it ends. */
 export function guestTask(sim: SimContext, user: string, g: GuestState, spec: GuestTaskSpec): SimTask {
-  checkLock(g, spec.skiplock ? { skiplock: true } : {});
-  const { configLock, skiplock: _skip, ...rest } = spec;
+  const { configLock, skiplock, shared, ...rest } = spec;
+  if (!shared) checkLock(g, skiplock ? { skiplock: true } : {});
+  else if (g.config.lock !== undefined) checkLock(g);
   const task = sim.tasks.start({
     ...rest,
     node: g.node,
@@ -45,12 +48,12 @@ export function guestTask(sim: SimContext, user: string, g: GuestState, spec: Gu
     finally: () => {
       if (configLock !== undefined) {
         if (g.config.lock === configLock) delete g.config.lock;
-      } else if (g.busy === task.upid) {
+      } else if (!shared && g.busy === task.upid) {
         delete g.busy;
       }
     },
   });
   if (configLock !== undefined) g.config.lock = configLock;
-  else g.busy = task.upid;
+  else if (!shared) g.busy = task.upid;
   return task;
 }

@@ -7,7 +7,9 @@
 import type { Route } from '../router.js';
 import { accessRoutes } from './access.js';
 import { clusterRoutes } from './cluster.js';
+import { opsRoutesAll } from './guest-ops.js';
 import { powerRoutesAll } from './guest-power.js';
+import { snapshotRoutesAll } from './guest-snapshots.js';
 import { guestRoutesAll } from './guests.js';
 import { taskRoutes } from './tasks.js';
 
@@ -18,4 +20,6 @@ export const allRoutes: readonly Route[] = [
   ...taskRoutes,
   ...guestRoutesAll,
   ...powerRoutesAll,
+  ...snapshotRoutesAll,
+  ...opsRoutesAll,
 ];
