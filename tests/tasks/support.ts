@@ -138,16 +138,17 @@ export interface SeenRequest {
 
 /**
  * Answers `GET …/tasks/{upid}/status` and `…/log` for one task from a script, on `now()` (ms since
- * the task started). Records every request.
+ * the task started). Records every request. Without a `now`, time is counted in requests: the k-th
+ * request (from 0) happens at k × 10 ms, whatever the machine's load.
  */
 export class FakeTask {
   readonly requests: SeenRequest[] = [];
   readonly script: TaskScript;
   readonly now: () => number;
 
-  constructor(script: TaskScript, now: () => number) {
+  constructor(script: TaskScript, now?: () => number) {
     this.script = script;
-    this.now = now;
+    this.now = now ?? (() => this.requests.length * 10);
   }
 
   get statusRequests(): number {
