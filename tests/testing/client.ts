@@ -29,7 +29,7 @@ export function call(
   params: Record<string, string | number> = {},
   auth: Auth = tokenAuth(sim),
 ): Promise<Reply> {
-  const form = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
+  const form = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)])).toString();
   const inQuery = method === 'GET' || method === 'DELETE';
   const headers: Record<string, string> = {};
   if (auth.token) headers.Authorization = `PVEAPIToken=${auth.token.id}=${auth.token.secret}`;
