@@ -312,8 +312,9 @@ export class Task {
    * How it polls: it reads the task **log** from the last line seen, pausing between reads for a time
    * that grows from `minDelayMs` (250) to `maxDelayMs` (4000) with jitter, and never past the
    * deadline. Proxmox ends every task log with `TASK OK`, `TASK WARNINGS: n` or `TASK ERROR: …`; when
-   * the last line is one of those, one **status** request confirms the end (the status endpoint is the
-   * authority on the result). Otherwise the status is asked only on the first poll and every 30 s, in
+   * the last line is one of those, a **status** request confirms the end (the status endpoint is the
+   * authority on the result; should the worker not have exited yet, it is asked again after
+   * `minDelayMs`, then twice as long each time, up to 30 s). Otherwise the status is asked only on the first poll and every 30 s, in
    * case a task dies without its last line. So a 10-minute task costs about 20 status requests and its
    * end is noticed within `maxDelayMs`; a 1-second task is noticed within about half a second.
    *

@@ -222,7 +222,8 @@ export function completedResult(status: TaskStatus, options: WaitOptions = {}): 
  * How it polls: the task **log** is read from the last line seen, after pauses that grow with the
  * time waited (from `minDelayMs` to `maxDelayMs`, with jitter). Proxmox VE and PBS end every task
  * log with `TASK OK`, `TASK WARNINGS: n` or `TASK ERROR: …`; when such a line is the last one, the
- * **status** endpoint — the authority on the result — is asked to confirm. Otherwise the status is
+ * **status** endpoint — the authority on the result — is asked to confirm (again after `minDelayMs`,
+ * then twice as long each time up to 30 s, while the worker has not exited yet). Otherwise the status is
  * asked only on the first poll and then every 30 s, as a safety net for a task that dies without
  * writing its last line. So a long task costs about two status requests a minute, a short one is
  * noticed within a fraction of a second, and every log line is seen (for `onLog`) exactly once.
