@@ -12,7 +12,8 @@ import { guestSummary, jitter, num, poolOf, str } from './common.js';
 import { storageStatus } from './storage-model.js';
 import { taskEntry } from './tasks.js';
 
-const VERSIONS: Readonly<Record<Release, Record<string, string>>> = {
+/** `/version` of each release. */
+export const VERSIONS: Readonly<Record<Release, Record<string, string>>> = {
   '7.4': { release: '7.4', repoid: '6f2f0a33', version: '7.4-17' },
   '8.4': { release: '8.4', repoid: '2a5fa54a8503f96d', version: '8.4.1' },
   '9.1': { release: '9.1', repoid: '9b3e5c0d1a7f4e62', version: '9.1.2' },

@@ -6,11 +6,16 @@
  */
 import type { Route } from '../router.js';
 import { accessRoutes } from './access.js';
+import { backupRoutes } from './backup.js';
 import { clusterRoutes } from './cluster.js';
+import { firewallRoutesAll } from './firewall.js';
 import { opsRoutesAll } from './guest-ops.js';
 import { powerRoutesAll } from './guest-power.js';
 import { snapshotRoutesAll } from './guest-snapshots.js';
 import { guestRoutesAll } from './guests.js';
+import { nodeRoutes } from './nodes.js';
+import { poolRoutes } from './pools.js';
+import { storageRoutes } from './storage.js';
 import { taskRoutes } from './tasks.js';
 
 /** All routes, for every release (each route says which releases have it). */
@@ -22,4 +27,9 @@ export const allRoutes: readonly Route[] = [
   ...powerRoutesAll,
   ...snapshotRoutesAll,
   ...opsRoutesAll,
+  ...firewallRoutesAll,
+  ...nodeRoutes,
+  ...storageRoutes,
+  ...poolRoutes,
+  ...backupRoutes,
 ];
