@@ -6,13 +6,14 @@
  *
  * @module
  */
-import https from 'node:https';
+import type https from 'node:https';
 import { STATUS_CODES } from 'node:http';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { AbortError, ConnectionError, TimeoutError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import { encodeParams } from './encode.js';
 import type { Params } from './types.js';
+import { createHttpsAgent, createLeanAdapter } from './transport.js';
 
 /** The HTTP methods Proxmox's API uses. */
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -56,9 +57,10 @@ export interface RawResponse {
  * @returns The axios instance and its agent.
  */
 export function createHttp(opts: ResolvedOptions): Http {
-  const agent = makeAgent(opts);
+  const agent = createHttpsAgent(opts.tls);
   const instance = axios.create({
     baseURL: `https://${urlHost(opts.host)}:${opts.port}/api2/json`,
+    adapter: opts.adapter === 'lean' ? createLeanAdapter(agent) : 'http',
     httpsAgent: agent,
     responseType: 'text',
     responseEncoding: 'utf8',
@@ -70,16 +72,6 @@ export function createHttp(opts: ResolvedOptions): Http {
     headers: { Accept: 'application/json', 'User-Agent': opts.userAgent },
   });
   return { axios: instance, agent };
-}
-
-/** The agent: keep-alive, with the session's TLS settings. (Switch to the transport's agent here.) */
-function makeAgent(opts: ResolvedOptions): https.Agent {
-  const tls = opts.tls ?? {};
-  return new https.Agent({
-    keepAlive: true,
-    ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
-    ...(tls.insecure ? { rejectUnauthorized: false } : {}),
-  });
 }
 
 /**

@@ -81,7 +81,6 @@ export function withRetry<T>(attempt: (attemptNumber: number) => Promise<T>, pol
     factor: 2,
     randomize: policy.minDelayMs > 0,
     signal: policy.signal,
-    unref: true,
     onFailedAttempt: ({ error, attemptNumber, retriesLeft, retryDelay }) => {
       if (willRetry(error, retriesLeft)) policy.onRetry(attemptNumber, retryDelay, error);
     },

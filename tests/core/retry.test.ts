@@ -8,13 +8,15 @@ import {
 } from '../../src/index.js';
 import { isRetryable } from '../../src/core/retry.js';
 import { ADAPTERS, json, nockLifecycle, proxmox, rejection, tokenApi } from './support.js';
+import { CA, closeLoopbacks, closedPort, startLoopback } from './loopback.js';
 
 nockLifecycle();
 
-/** A system error as node:net raises it (nock hangs on a plain object). */
-const systemError = (code: string, message: string): Error => Object.assign(new Error(message), { code });
-const refused = systemError('ECONNREFUSED', 'connect ECONNREFUSED 10.0.0.5:8006');
-const reset = systemError('ECONNRESET', 'socket hang up');
+afterEach(closeLoopbacks);
+
+/** A session on a real loopback server (nock's replyWithError is flaky under load). */
+const loopbackApi = (adapter: 'lean' | 'axios', port: number, extra: object = {}) =>
+  tokenApi({ adapter, host: '127.0.0.1', port, tls: { ca: CA }, ...extra });
 
 describe.each(ADAPTERS)('retries (%s adapter)', (adapter) => {
   it('retries a GET on 503 and emits a retry event', async () => {
@@ -45,9 +47,14 @@ describe.each(ADAPTERS)('retries (%s adapter)', (adapter) => {
   });
 
   it('retries a GET on a connection reset', async () => {
-    proxmox().get('/api2/json/nodes').replyWithError(reset);
-    proxmox().get('/api2/json/nodes').reply(200, { data: [] }, json());
-    await expect(tokenApi({ adapter }).get('/nodes')).resolves.toEqual([]);
+    let calls = 0;
+    const server = await startLoopback((req, res) => {
+      calls += 1;
+      if (calls === 1) req.socket.destroy();
+      else res.writeHead(200, { 'content-type': 'application/json;charset=UTF-8' }).end('{"data":[]}');
+    });
+    await expect(loopbackApi(adapter, server.port).get('/nodes')).resolves.toEqual([]);
+    expect(server.requests).toBe(2);
   });
 
   it('never retries a POST on 503 or a reset', async () => {
@@ -56,27 +63,60 @@ describe.each(ADAPTERS)('retries (%s adapter)', (adapter) => {
     const events: RetryEvent[] = [];
     api.on('retry', (e) => events.push(e));
     await expect(api.post('/nodes/pve1/qemu/100/status/start')).rejects.toBeInstanceOf(ServerError);
-    proxmox().post('/api2/json/nodes/pve1/qemu/100/status/start').replyWithError(reset);
-    const err = await rejection(api.post('/nodes/pve1/qemu/100/status/start'));
+    const server = await startLoopback('reset');
+    const local = loopbackApi(adapter, server.port);
+    local.on('retry', (e) => events.push(e));
+    const err = await rejection(local.post('/nodes/pve1/qemu/100/status/start'));
     expect(err).toBeInstanceOf(ConnectionError);
     expect(err).toMatchObject({ code: 'ECONNRESET', method: 'POST', path: '/nodes/pve1/qemu/100/status/start' });
     expect(events).toEqual([]);
+    expect(server.requests).toBe(1);
   });
 
   it('retries a POST whose connection was refused (nothing was sent)', async () => {
-    proxmox().post('/api2/json/nodes/pve1/qemu/100/status/start').replyWithError(refused);
-    proxmox().post('/api2/json/nodes/pve1/qemu/100/status/start').reply(200, { data: 'UPID:pve1:00001234:00005678:66A1B2C3:qmstart:100:root@pam:' }, json());
-    await expect(tokenApi({ adapter }).post('/nodes/pve1/qemu/100/status/start')).resolves.toMatch(/^UPID:/);
+    const api = loopbackApi(adapter, await closedPort());
+    const attempts: number[] = [];
+    api.on('request', (e) => attempts.push(e.attempt));
+    const err = await rejection(api.post('/nodes/pve1/qemu/100/status/start'));
+    expect(err).toMatchObject({ code: 'ECONNREFUSED' });
+    expect(attempts).toEqual([1, 2, 3]);
   });
 
-  it('maps a refused connection to ConnectionError with its code', async () => {
-    proxmox().get('/api2/json/nodes').times(3).replyWithError(refused);
-    const err = await rejection(tokenApi({ adapter }).get('/nodes'));
+  it('maps a refused connection to ConnectionError with its code, and no cause', async () => {
+    const port = await closedPort();
+    const err = await rejection(loopbackApi(adapter, port).get('/nodes'));
     expect(err).toBeInstanceOf(ConnectionError);
     expect(err).not.toBeInstanceOf(TimeoutError);
-    expect(err).toMatchObject({ code: 'ECONNREFUSED' });
-    expect(err.message).toBe('GET /nodes: connection failed: connect ECONNREFUSED 10.0.0.5:8006');
+    expect(err).toMatchObject({ code: 'ECONNREFUSED', method: 'GET', path: '/nodes' });
+    expect(err.message).toMatch(/^GET \/nodes: connection failed: .*ECONNREFUSED/);
     expect(err.cause).toBeUndefined();
+  });
+
+  it('keeps the TLS error code and does not retry it', async () => {
+    const server = await startLoopback('reset');
+    const attempts: number[] = [];
+    const untrusted = tokenApi({ adapter, host: '127.0.0.1', port: server.port });
+    untrusted.on('request', (e) => attempts.push(e.attempt));
+    const err = await rejection(untrusted.get('/nodes'));
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect(err).toMatchObject({ code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+    expect(attempts).toEqual([1]);
+    const pinnedWrong = tokenApi({ adapter, host: '127.0.0.1', port: server.port, tls: { fingerprint: 'AB'.repeat(32) } });
+    await expect(pinnedWrong.get('/nodes')).rejects.toMatchObject({ code: 'ERR_TLS_FINGERPRINT_MISMATCH' });
+    expect(server.requests).toBe(0);
+  });
+
+  it('reads the reason phrase of a real server, with a pinned fingerprint', async () => {
+    const server = await startLoopback((_req, res) =>
+      res.writeHead(500, "can't lock file '/var/lock/qemu-server/lock-101.conf' - got timeout", { 'content-type': 'application/json;charset=UTF-8' }).end('{"data":null}'),
+    );
+    const fp = '52:F4:54:B7:A8:18:8D:87:CD:E2:52:5B:5D:80:4B:72:1F:2B:C8:89:13:D6:DC:41:B6:3F:A8:03:ED:F6:17:2E';
+    const api = tokenApi({ adapter, host: '127.0.0.1', port: server.port, tls: { fingerprint: fp } });
+    await expect(api.put('/nodes/pve1/qemu/101/config', { memory: 1024 })).rejects.toMatchObject({
+      name: 'LockTimeoutError',
+      reason: "can't lock file '/var/lock/qemu-server/lock-101.conf' - got timeout",
+    });
+    api.close();
   });
 
   it('times out an attempt with TimeoutError, distinct from abort', async () => {

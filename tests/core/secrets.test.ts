@@ -1,9 +1,11 @@
 import { inspect } from 'node:util';
 import { z } from 'zod';
-import { ProxmoxAPI, ProxmoxError } from '../../src/index.js';
+import { ProxmoxAPI, ProxmoxError, type ProxmoxOptions } from '../../src/index.js';
+import { CA, closeLoopbacks, closedPort, startLoopback } from './loopback.js';
 import { ADAPTERS, FAST, json, nockLifecycle, proxmox, rejection } from './support.js';
 
 nockLifecycle();
+afterEach(closeLoopbacks);
 
 const TOKEN_SECRET = 'CANARY-token-5f0e2c1a';
 const PASSWORD = 'CANARY-password-9b8a';
@@ -33,113 +35,127 @@ function expectClean(value: unknown, label: string, secrets: readonly string[]):
   }
 }
 
-const systemError = (code: string, message: string): Error => Object.assign(new Error(message), { code });
+type Make = (extra?: object) => ProxmoxAPI;
+/** Arranges one error path (nock or a loopback server) and returns the session and its failing call. */
+type ErrorPath = (make: Make) => Promise<[ProxmoxAPI, Promise<unknown>]> | [ProxmoxAPI, Promise<unknown>];
+const on = (api: ProxmoxAPI, call: (api: ProxmoxAPI) => Promise<unknown>): [ProxmoxAPI, Promise<unknown>] => [api, call(api)];
 
-/** The error paths of a session, each arranged with nock and then run. */
-const paths: Array<[string, (api: ProxmoxAPI) => Promise<unknown>]> = [
+/** The error paths of a session. */
+const paths: Array<[string, ErrorPath]> = [
   [
     '400 with errors echoing the secret',
-    (api) => {
+    (make) => {
       proxmox()
         .post('/api2/json/nodes/pve1/qemu')
         .reply(400, { errors: { description: `invalid: ${TOKEN_SECRET} ${PASSWORD} ${TICKET} ${CSRF}` }, data: null }, json('Parameter verification failed.'));
-      return api.post('/nodes/pve1/qemu', { vmid: 100, description: 'x' });
+      return on(make(), (api) => api.post('/nodes/pve1/qemu', { vmid: 100, description: 'x' }));
     },
   ],
   [
     '401',
-    (api) => {
+    (make) => {
       proxmox().get('/api2/json/nodes').reply(401, { data: null }, json('invalid ticket'));
       proxmox().get('/api2/json/nodes').optionally().reply(401, { data: null }, json('invalid ticket'));
       proxmox().post('/api2/json/access/ticket').optionally().reply(200, { data: { ticket: TICKET, CSRFPreventionToken: CSRF, username: 'root@pam' } }, json());
-      return api.get('/nodes');
+      return on(make(), (api) => api.get('/nodes'));
     },
   ],
   [
     '403',
-    (api) => {
+    (make) => {
       proxmox().get('/api2/json/nodes/pve1/qemu/100/config').reply(403, { data: null }, json('Permission check failed (/vms/100, VM.Audit)'));
-      return api.get('/nodes/pve1/qemu/100/config');
+      return on(make(), (api) => api.get('/nodes/pve1/qemu/100/config'));
     },
   ],
   [
     '500 lock, with the ticket in the reason phrase',
-    (api) => {
+    (make) => {
       proxmox().put('/api2/json/nodes/pve1/qemu/101/config').reply(500, { data: null }, json(`can't lock file '/var/lock/qemu-server/lock-101.conf' - got timeout ${TICKET}`));
-      return api.put('/nodes/pve1/qemu/101/config', { memory: 1024 });
+      return on(make(), (api) => api.put('/nodes/pve1/qemu/101/config', { memory: 1024 }));
     },
   ],
   [
     '596',
-    (api) => {
+    (make) => {
       proxmox().get('/api2/json/nodes/pve2/status').reply(596, '', json('Connection timed out'));
-      return api.get('/nodes/pve2/status', undefined, { retries: 0 });
+      return on(make(), (api) => api.get('/nodes/pve2/status', undefined, { retries: 0 }));
     },
   ],
   [
     'PBS-style text body holding the secret',
-    (api) => {
+    (make) => {
       proxmox().get('/api2/json/cluster/status').reply(500, `error: ${TOKEN_SECRET} ${PASSWORD}`, json());
-      return api.get('/cluster/status', undefined, { retries: 0 });
+      return on(make(), (api) => api.get('/cluster/status', undefined, { retries: 0 }));
     },
   ],
   [
     'non-JSON body',
-    (api) => {
+    (make) => {
       proxmox().get('/api2/json/version').reply(200, `<html>${TOKEN_SECRET}${PASSWORD}${TICKET}</html>`, { 'content-type': 'text/html' });
-      return api.get('/version');
+      return on(make(), (api) => api.get('/version'));
     },
   ],
   [
     'schema mismatch',
-    (api) => {
+    (make) => {
       proxmox().get('/api2/json/cluster/status').reply(200, { data: [{ name: 5, token: TOKEN_SECRET, password: PASSWORD }] }, json());
-      return api.get('/cluster/status', undefined, { schema: z.array(z.object({ name: z.string() })) });
+      return on(make(), (api) => api.get('/cluster/status', undefined, { schema: z.array(z.object({ name: z.string() })) }));
     },
   ],
   [
-    'connection error whose message holds a secret',
-    (api) => {
-      proxmox().post('/api2/json/nodes/pve1/qemu/100/status/start').replyWithError(systemError('ECONNRESET', `reset ${TOKEN_SECRET} ${PASSWORD} ${TICKET}`));
-      return api.post('/nodes/pve1/qemu/100/status/start');
+    'connection reset (a real axios error, whose config holds the credentials)',
+    async (make) => {
+      const server = await startLoopback('reset');
+      return on(make({ host: '127.0.0.1', port: server.port, tls: { ca: CA } }), (api) => api.post('/nodes/pve1/qemu/100/status/start'));
     },
   ],
   [
-    'TLS-like error',
-    (api) => {
-      proxmox().get('/api2/json/nodes').replyWithError(systemError('DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed certificate'));
-      return api.get('/nodes');
+    'connection refused',
+    async (make) => {
+      const port = await closedPort();
+      return on(make({ host: '127.0.0.1', port, tls: { ca: CA } }), (api) => api.put('/nodes/pve1/qemu/100/config', { memory: 512 }));
+    },
+  ],
+  [
+    'TLS verification failure',
+    async (make) => {
+      const server = await startLoopback('reset');
+      return on(make({ host: '127.0.0.1', port: server.port }), (api) => api.get('/nodes'));
     },
   ],
   [
     'timeout',
-    (api) => {
-      proxmox().get('/api2/json/nodes').delay(300).reply(200, { data: [] }, json());
-      return api.get('/nodes', undefined, { timeoutMs: 20, retries: 0 });
+    (make) => {
+      // Optional: under load a password session's login may use up the whole timeout.
+      proxmox().get('/api2/json/nodes').optionally().delay(300).reply(200, { data: [] }, json());
+      return on(make(), (api) => api.get('/nodes', undefined, { timeoutMs: 20, retries: 0 }));
     },
   ],
   [
     'abort',
-    (api) => {
-      proxmox().get('/api2/json/nodes').delay(300).reply(200, { data: [] }, json());
+    (make) => {
+      proxmox().get('/api2/json/nodes').optionally().delay(300).reply(200, { data: [] }, json());
       const ac = new AbortController();
       setTimeout(() => ac.abort(), 10);
-      return api.get('/nodes', undefined, { signal: ac.signal });
+      return on(make(), (api) => api.get('/nodes', undefined, { signal: ac.signal }));
     },
   ],
 ];
 
-const sessions: Array<[string, () => ProxmoxAPI, () => void, string[]]> = [
-  ['token', () => new ProxmoxAPI({ host: 'pve.test', tokenId: 'root@pam!ci', tokenSecret: TOKEN_SECRET, ...FAST }), () => undefined, [TOKEN_SECRET]],
+type Session = (extra: object) => ProxmoxAPI;
+const session = (options: object): Session => (extra) => new ProxmoxAPI({ host: 'pve.test', ...FAST, ...options, ...extra } as ProxmoxOptions);
+const sessions: Array<[string, Session, () => void, string[]]> = [
+  ['token', session({ tokenId: 'root@pam!ci', tokenSecret: TOKEN_SECRET }), () => undefined, [TOKEN_SECRET]],
   [
     'password',
-    () => new ProxmoxAPI({ host: 'pve.test', username: 'root@pam', password: PASSWORD, ...FAST }),
+    session({ username: 'root@pam', password: PASSWORD }),
     () => {
-      proxmox().post('/api2/json/access/ticket').reply(200, { data: { ticket: TICKET, CSRFPreventionToken: CSRF, username: 'root@pam' } }, json());
+      // Optional: the loopback paths fail before any login can reach nock.
+      proxmox().post('/api2/json/access/ticket').optionally().reply(200, { data: { ticket: TICKET, CSRFPreventionToken: CSRF, username: 'root@pam' } }, json());
     },
     [PASSWORD, ...TICKET_SECRETS],
   ],
-  ['ticket', () => new ProxmoxAPI({ host: 'pve.test', ticket: TICKET, csrfToken: CSRF, ...FAST }), () => undefined, TICKET_SECRETS],
+  ['ticket', session({ ticket: TICKET, csrfToken: CSRF }), () => undefined, TICKET_SECRETS],
 ];
 
 describe.each(ADAPTERS)('no secret in any error or event (%s adapter)', (adapter) => {
@@ -147,11 +163,13 @@ describe.each(ADAPTERS)('no secret in any error or event (%s adapter)', (adapter
     it.each(paths)('%s', async (label, run) => {
       const secrets = sessionSecrets;
       arrange();
-      const api = make();
-      void adapter;
       const events: unknown[] = [];
-      for (const name of ['request', 'response', 'retry', 'ticket', 'warning'] as const) api.on(name, (e: unknown) => events.push(e));
-      const err = await rejection(run(api));
+      const [api, call] = await run((extra = {}) => {
+        const created = make({ adapter, ...extra });
+        for (const name of ['request', 'response', 'retry', 'ticket', 'warning'] as const) created.on(name, (e: unknown) => events.push(e));
+        return created;
+      });
+      const err = await rejection(call);
       expect(err).toBeInstanceOf(ProxmoxError);
       expectClean(err, `${label}: the error`, secrets);
       expectClean(err.cause, `${label}: the cause`, secrets);

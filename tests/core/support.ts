@@ -11,7 +11,7 @@ export const PBS_ORIGIN = 'https://pbs.test:8007';
 export const REASON = 'x-test-reason';
 
 /** The adapters every request test runs with. */
-export const ADAPTERS = ['axios'] as const;
+export const ADAPTERS = ['lean', 'axios'] as const;
 
 /** Delays short enough for tests. */
 export const FAST = { retryMinDelayMs: 1, retryMaxDelayMs: 5 } as const;
@@ -54,7 +54,10 @@ export function passwordApi(extra: Partial<ProxmoxOptions> = {}): ProxmoxAPI {
 
 /** Call in `beforeAll`/`afterEach` of every file that uses nock. */
 export function nockLifecycle(): void {
-  beforeAll(() => nock.disableNetConnect());
+  beforeAll(() => {
+    nock.disableNetConnect();
+    nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
+  });
   afterEach(() => {
     const pending = nock.pendingMocks();
     nock.cleanAll();
