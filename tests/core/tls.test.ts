@@ -43,6 +43,10 @@ interface ServerOptions {
   host?: string;
   port?: number;
   ticketKeys?: Buffer;
+  /** Answer after this long. */
+  delayMs?: number;
+  /** A `Keep-Alive` header to answer with. */
+  keepAlive?: string;
 }
 
 const open: TestServer[] = [];
@@ -61,15 +65,17 @@ async function startServer(options: ServerOptions = {}): Promise<TestServer> {
     (req: IncomingMessage, res: ServerResponse) => {
       state.requests++;
       req.resume();
-      req.on('end', () => {
+      req.on('end', () => setTimeout(answer, options.delayMs ?? 0));
+      const answer = (): void => {
         const body = JSON.stringify({ data: { ok: true } });
         res.writeHead(200, {
           'Content-Type': 'application/json;charset=UTF-8',
           'Content-Length': Buffer.byteLength(body),
           ...(closeEach ? { Connection: 'close' } : {}),
+          ...(options.keepAlive !== undefined ? { 'Keep-Alive': options.keepAlive } : {}),
         });
         res.end(body);
-      });
+      };
     },
   );
   server.on('secureConnection', (socket: tls.TLSSocket) => {
@@ -189,7 +195,32 @@ describe('createHttpsAgent options', () => {
     expect(options.keepAlive).toBe(true);
     expect(agent.maxSockets).toBe(64);
     expect(options.scheduling).toBe('lifo');
-    expect(options.timeout).toBeGreaterThan(0);
+  });
+
+  /** The idle timeout of the socket the agent keeps after one request. */
+  async function idleTimeoutAfterOneRequest(server: TestServer): Promise<number | undefined> {
+    const agent = agentFor({ fingerprint: SERVER_FP });
+    await get(agent, `${server.url}/`);
+    await new Promise((resolve) => setImmediate(resolve));
+    const free = Object.values(agent.freeSockets).flat();
+    return free.length === 1 ? free[0]!.timeout : undefined;
+  }
+
+  it('closes idle sockets before pveproxy does (5 s), sooner when the server says so', async () => {
+    expect(await idleTimeoutAfterOneRequest(await startServer())).toBe(4000);
+    expect(await idleTimeoutAfterOneRequest(await startServer({ keepAlive: 'timeout=3' }))).toBe(2000);
+    expect(await idleTimeoutAfterOneRequest(await startServer({ keepAlive: 'timeout=1' }))).toBeUndefined();
+  });
+
+  it('does not cut a request that is silent for longer than the idle timeout', async () => {
+    const server = await startServer({ delayMs: 300 });
+    const agent = agentFor({ fingerprint: SERVER_FP });
+    await get(agent, `${server.url}/`);
+    await new Promise((resolve) => setImmediate(resolve));
+    const socket = Object.values(agent.freeSockets).flat()[0]!;
+    socket.setTimeout(50); // as if the idle timeout were 50 ms
+    await expect(get(agent, `${server.url}/`)).resolves.toEqual({ data: { ok: true } });
+    expect(server.connections).toBe(1);
   });
 
   it('rejects insecure combined with a fingerprint or a CA', () => {

@@ -8,7 +8,8 @@
  * @module
  */
 import https from 'node:https';
-import type { ClientRequestArgs } from 'node:http';
+import type { ClientRequestArgs, IncomingHttpHeaders } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { TlsOptions } from '../types.js';
@@ -21,12 +22,15 @@ const MAX_SOCKETS = 64;
  * connection after 5 s; closing ours first avoids writing a request into a socket the server is closing.
  */
 const IDLE_TIMEOUT_MS = 4_000;
+/** Initial delay of TCP keep-alive probes on a kept socket (Node's default `keepAliveMsecs`). */
+const KEEPALIVE_PROBE_MS = 1_000;
 /** TLS sessions kept for resumption, per agent (one per host:port is all a session needs). */
 const MAX_CACHED_SESSIONS = 64;
 
 /**
  * Creates the HTTPS agent of one session: keep-alive, up to 64 sockets per host, most recently used
- * socket first (`lifo`), idle sockets closed after 4 s; TLS as `tls` says:
+ * socket first (`lifo`, so surplus sockets go idle and close), idle sockets closed after 4 s (or
+ * earlier when the server's `Keep-Alive` header asks); TLS as `tls` says:
  *
  * - nothing: full verification against Node's root CAs, host name included (a self-signed
  *   certificate is rejected, `DEPTH_ZERO_SELF_SIGNED_CERT`);
@@ -60,9 +64,8 @@ export function createHttpsAgent(tls: TlsOptions | undefined): https.Agent {
     maxSockets: MAX_SOCKETS,
     maxFreeSockets: MAX_SOCKETS,
     scheduling: 'lifo',
-    timeout: IDLE_TIMEOUT_MS,
   };
-  if (tls === undefined) return new https.Agent(base);
+  if (tls === undefined) return new SessionAgent(base);
 
   const { ca, fingerprint, insecure } = tls;
   if (insecure !== undefined && typeof insecure !== 'boolean') {
@@ -87,10 +90,46 @@ export function createHttpsAgent(tls: TlsOptions | undefined): https.Agent {
       pin,
     );
   }
-  if (insecure === true) return new https.Agent({ ...base, rejectUnauthorized: false });
-  if (ca !== undefined) return new https.Agent({ ...base, ca, rejectUnauthorized: true });
-  return new https.Agent(base);
+  if (insecure === true) return new SessionAgent({ ...base, rejectUnauthorized: false });
+  if (ca !== undefined) return new SessionAgent({ ...base, ca, rejectUnauthorized: true });
+  return new SessionAgent(base);
 }
+
+/**
+ * A keep-alive agent whose idle sockets time out after {@link IDLE_TIMEOUT_MS}.
+ *
+ * Node's `timeout` agent option would do the same but costs two timer re-arms and a listener per
+ * request (it clears the socket's timeout when a response ends, then sets it again when the socket
+ * is freed). Here the idle timeout is set once per socket and left armed: during a request it
+ * only emits `timeout` events nobody acts on (Node's agent destroys a timed-out socket only when it
+ * is idle), so a long synchronous API call is never cut by it.
+ */
+class SessionAgent extends https.Agent {
+  /**
+   * Called by Node when a response ends and the socket can be kept: Node's own steps (TCP
+   * keep-alive, unref, honour a `Keep-Alive: timeout=N` hint from the server) with our idle timeout.
+   */
+  override keepSocketAlive(socket: Socket): boolean {
+    socket.setKeepAlive(true, KEEPALIVE_PROBE_MS);
+    socket.unref();
+    let idle = IDLE_TIMEOUT_MS;
+    const hint = (socket as SocketWithMessage)._httpMessage?.res?.headers['keep-alive'];
+    if (typeof hint === 'string') {
+      const seconds = /^timeout=(\d+)/.exec(hint)?.[1];
+      if (seconds !== undefined) {
+        // Give up the socket one second before the server says it will.
+        const serverIdle = Number(seconds) * 1000 - 1000;
+        if (serverIdle <= 0) return false;
+        if (serverIdle < idle) idle = serverIdle;
+      }
+    }
+    if (socket.timeout !== idle) socket.setTimeout(idle);
+    return true;
+  }
+}
+
+/** Node's link from a socket to the request it served (set by `http`, read by Node's own agent). */
+type SocketWithMessage = Socket & { _httpMessage?: { res?: { headers: IncomingHttpHeaders } } | null };
 
 /**
  * An agent that accepts only the server certificate with the pinned fingerprint, on every full
@@ -102,7 +141,7 @@ export function createHttpsAgent(tls: TlsOptions | undefined): https.Agent {
  * cached only once its connection passed the pin, so no window exists in which a later connection
  * could resume an impostor's session and show no certificate to check.
  */
-class PinnedAgent extends https.Agent {
+class PinnedAgent extends SessionAgent {
   readonly #pin: string;
   readonly #sessions = new Map<string, Buffer>();
 
