@@ -265,124 +265,23 @@ function send(
 
   // --- Send ----------------------------------------------------------------------------------
   const method = config.method ? (METHODS[config.method] ?? config.method.toUpperCase()) : 'GET';
-  const req: ClientRequest = https.request({
+  const req = https.request({
     agent,
     hostname: origin.hostname,
     port: origin.port,
     path,
     method,
     headers,
-  });
+  }) as ExchangeRequest;
 
-  let done = false;
-  let timer: NodeJS.Timeout | undefined;
-
-  function finish(): void {
-    done = true;
-    if (timer !== undefined) clearTimeout(timer);
-    if (signal !== undefined) signal.removeEventListener('abort', onAbort);
-  }
-
-  function fail(err: unknown): void {
-    if (done) return;
-    finish();
-    reject(err);
-  }
-
-  function onAbort(): void {
-    if (done) return;
-    fail(new CanceledError(undefined, config, req));
-    req.destroy();
-  }
-
-  function onTimeout(): void {
-    if (done) return;
-    const transitional = config.transitional;
-    fail(
-      new AxiosError(
-        config.timeoutErrorMessage || `timeout of ${timeoutMs}ms exceeded`,
-        transitional?.clarifyTimeoutError ? AxiosError.ETIMEDOUT : AxiosError.ECONNABORTED,
-        config,
-        req,
-      ),
-    );
-    req.destroy();
-  }
-
-  req.on('error', (err: Error) => {
-    fail(AxiosError.from(err, undefined, config, req));
-  });
-
-  req.on('response', (res: IncomingMessage) => {
-    if (done) {
-      res.resume();
-      return;
-    }
-    const response: AxiosResponse = {
-      data: undefined,
-      status: res.statusCode ?? 0,
-      statusText: res.statusMessage ?? '',
-      // What axios builds from `res.headers` anyway, without its per-header case-insensitive merge:
-      // Node's names are already lower case and unique, its values trimmed.
-      headers: Object.assign(new AxiosHeaders(), res.headers) as AxiosResponse['headers'],
-      config,
-      request: req,
-    };
-
-    const responseType = config.responseType;
-    if (responseType === 'stream') {
-      finish();
-      response.data = res;
-      settle(resolve, reject, response);
-      return;
-    }
-
-    const maxContentLength = config.maxContentLength ?? -1;
-    let first: Buffer | undefined;
-    let chunks: Buffer[] | undefined;
-    let total = 0;
-
-    res.on('data', (chunk: Buffer) => {
-      total += chunk.length;
-      if (maxContentLength > -1 && total > maxContentLength) {
-        fail(
-          new AxiosError(
-            `maxContentLength size of ${maxContentLength} exceeded`,
-            AxiosError.ERR_BAD_RESPONSE,
-            config,
-            req,
-          ),
-        );
-        req.destroy();
-        return;
-      }
-      if (first === undefined) first = chunk;
-      else if (chunks === undefined) chunks = [first, chunk];
-      else chunks.push(chunk);
-    });
-    res.on('aborted', () => {
-      fail(new AxiosError('stream has been aborted', AxiosError.ERR_BAD_RESPONSE, config, req, response));
-    });
-    res.on('error', (err: Error) => {
-      fail(AxiosError.from(err, undefined, config, req, response));
-    });
-    res.on('end', () => {
-      if (done) return;
-      finish();
-      const buffer = chunks !== undefined ? Buffer.concat(chunks, total) : (first ?? Buffer.alloc(0));
-      if (responseType === 'arraybuffer') {
-        response.data = buffer;
-      } else {
-        let text = buffer.toString('utf8');
-        if (text.charCodeAt(0) === BOM) text = text.slice(1);
-        response.data = text;
-      }
-      settle(resolve, reject, response);
-    });
-  });
-
-  if (timeoutMs > 0) timer = setTimeout(onTimeout, timeoutMs);
-  if (signal !== undefined) signal.addEventListener('abort', onAbort);
+  // One state object per request, and listeners defined once at module level: no closures to
+  // allocate per request.
+  const exchange = new Exchange(config, resolve, reject, req, signal, timeoutMs);
+  req[kExchange] = exchange;
+  req.on('error', onRequestError);
+  req.on('response', onResponse);
+  if (timeoutMs > 0) exchange.timer = setTimeout(onTimeout, timeoutMs, exchange);
+  if (signal !== undefined) signal.addEventListener('abort', exchange);
 
   if (body === undefined) {
     req.end();
@@ -394,6 +293,154 @@ function send(
     });
     body.pipe(req);
   }
+}
+
+const kExchange = Symbol('proxmox-sdk.exchange');
+
+/** The request, carrying its {@link Exchange} so that shared listeners can find it. */
+type ExchangeRequest = ClientRequest & { [kExchange]: Exchange };
+type ExchangeResponse = IncomingMessage & { req: ExchangeRequest };
+
+/** The state of one request/response exchange. */
+class Exchange {
+  done = false;
+  timer: NodeJS.Timeout | undefined = undefined;
+  response: AxiosResponse | undefined = undefined;
+  first: Buffer | undefined = undefined;
+  chunks: Buffer[] | undefined = undefined;
+  total = 0;
+
+  constructor(
+    readonly config: InternalAxiosRequestConfig,
+    readonly resolve: Resolve,
+    readonly reject: Reject,
+    readonly req: ClientRequest,
+    readonly signal: AbortSignal | undefined,
+    readonly timeoutMs: number,
+  ) {}
+
+  /** Settles the exchange: no more timer, no more abort listener. */
+  finish(): void {
+    this.done = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.signal !== undefined) this.signal.removeEventListener('abort', this);
+  }
+
+  fail(err: unknown): void {
+    if (this.done) return;
+    this.finish();
+    this.reject(err);
+  }
+
+  /** The `abort` listener of `config.signal` (an EventTarget listener object). */
+  handleEvent(): void {
+    if (this.done) return;
+    this.fail(new CanceledError(undefined, this.config, this.req));
+    this.req.destroy();
+  }
+}
+
+function onTimeout(exchange: Exchange): void {
+  if (exchange.done) return;
+  const config = exchange.config;
+  exchange.fail(
+    new AxiosError(
+      config.timeoutErrorMessage || `timeout of ${exchange.timeoutMs}ms exceeded`,
+      config.transitional?.clarifyTimeoutError ? AxiosError.ETIMEDOUT : AxiosError.ECONNABORTED,
+      config,
+      exchange.req,
+    ),
+  );
+  exchange.req.destroy();
+}
+
+function onRequestError(this: ExchangeRequest, err: Error): void {
+  const exchange = this[kExchange];
+  exchange.fail(AxiosError.from(err, undefined, exchange.config, this));
+}
+
+function onResponse(this: ExchangeRequest, res: IncomingMessage): void {
+  const exchange = this[kExchange];
+  if (exchange.done) {
+    res.resume();
+    return;
+  }
+  const config = exchange.config;
+  const response: AxiosResponse = {
+    data: undefined,
+    status: res.statusCode ?? 0,
+    statusText: res.statusMessage ?? '',
+    // What axios builds from `res.headers` anyway, without its per-header case-insensitive merge:
+    // Node's names are already lower case and unique, its values trimmed.
+    headers: Object.assign(new AxiosHeaders(), res.headers) as AxiosResponse['headers'],
+    config,
+    request: this,
+  };
+  exchange.response = response;
+
+  if (config.responseType === 'stream') {
+    exchange.finish();
+    response.data = res;
+    settle(exchange.resolve, exchange.reject, response);
+    return;
+  }
+  res.on('data', onData);
+  res.on('aborted', onAborted);
+  res.on('error', onResponseError);
+  res.on('end', onEnd);
+}
+
+function onData(this: ExchangeResponse, chunk: Buffer): void {
+  const exchange = this.req[kExchange];
+  exchange.total += chunk.length;
+  const maxContentLength = exchange.config.maxContentLength;
+  if (maxContentLength !== undefined && maxContentLength > -1 && exchange.total > maxContentLength) {
+    exchange.fail(
+      new AxiosError(
+        `maxContentLength size of ${maxContentLength} exceeded`,
+        AxiosError.ERR_BAD_RESPONSE,
+        exchange.config,
+        exchange.req,
+      ),
+    );
+    exchange.req.destroy();
+    return;
+  }
+  if (exchange.first === undefined) exchange.first = chunk;
+  else if (exchange.chunks === undefined) exchange.chunks = [exchange.first, chunk];
+  else exchange.chunks.push(chunk);
+}
+
+function onAborted(this: ExchangeResponse): void {
+  const exchange = this.req[kExchange];
+  exchange.fail(
+    new AxiosError('stream has been aborted', AxiosError.ERR_BAD_RESPONSE, exchange.config, exchange.req, exchange.response),
+  );
+}
+
+function onResponseError(this: ExchangeResponse, err: Error): void {
+  const exchange = this.req[kExchange];
+  exchange.fail(AxiosError.from(err, undefined, exchange.config, exchange.req, exchange.response));
+}
+
+function onEnd(this: ExchangeResponse): void {
+  const exchange = this.req[kExchange];
+  const response = exchange.response;
+  if (exchange.done || response === undefined) return;
+  exchange.finish();
+  const buffer =
+    exchange.chunks !== undefined
+      ? Buffer.concat(exchange.chunks, exchange.total)
+      : (exchange.first ?? Buffer.alloc(0));
+  if (exchange.config.responseType === 'arraybuffer') {
+    response.data = buffer;
+  } else {
+    let text = buffer.toString('utf8');
+    if (text.charCodeAt(0) === BOM) text = text.slice(1);
+    response.data = text;
+  }
+  exchange.first = exchange.chunks = undefined;
+  settle(exchange.resolve, exchange.reject, response);
 }
 
 /** axios's `settle`: resolves when `validateStatus` accepts the status (or there is none), else rejects. */
