@@ -183,6 +183,7 @@ export class ProxmoxAPI extends EventEmitter<ProxmoxEvents> {
    */
   request<T = unknown>(method: Method, path: string, params?: Params, options?: CallOptions<T>): Promise<T> {
     try {
+      if (!METHODS.has(method)) throw new TypeError(`method must be GET, POST, PUT or DELETE, got ${JSON.stringify(method)}`);
       checkPath(path);
       checkCallOptions(options);
     } catch (err) {
@@ -244,6 +245,19 @@ export class ProxmoxAPI extends EventEmitter<ProxmoxEvents> {
    */
   toJSON(): { product: Product; host: string; port: number; baseUrl: string } {
     return { product: this.product, host: this.host, port: this.port, baseUrl: this.baseUrl };
+  }
+
+  /**
+   * What `util.inspect` and `console.log` show: where the session points, never its credentials.
+   *
+   * @returns The same plain view as {@link ProxmoxAPI.toJSON}.
+   * @example
+   * ```ts
+   * console.log(api); // ProxmoxAPI { product: 'pve', host: 'pve1', port: 8006, baseUrl: 'https://pve1:8006/api2/json' }
+   * ```
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](): object {
+    return Object.assign(new InspectView(), this.toJSON());
   }
 
   /**
@@ -327,6 +341,11 @@ export class ProxmoxAPI extends EventEmitter<ProxmoxEvents> {
     return raw;
   }
 }
+
+/** A class named `ProxmoxAPI` without the custom inspection, so `util.inspect` prints the session's name. */
+const InspectView = { ProxmoxAPI: class {} }.ProxmoxAPI;
+
+const METHODS = new Set<string>(['GET', 'POST', 'PUT', 'DELETE']);
 
 /** Rejects a path that is not `/…` relative to `/api2/json`, or that has a query, fragment or dot segment. */
 function checkPath(path: unknown): void {

@@ -15,7 +15,15 @@ import { encodeParams } from './encode.js';
 import type { Params } from './types.js';
 import { createHttpsAgent, createLeanAdapter } from './transport.js';
 
-/** The HTTP methods Proxmox's API uses. */
+/**
+ * The HTTP methods Proxmox's API uses.
+ *
+ * @example
+ * ```ts
+ * const method: Method = 'POST';
+ * await api.request(method, '/cluster/backup', { storage: 'local', all: true });
+ * ```
+ */
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** The axios instance of a session and the agent that owns its sockets. */

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { z } from 'zod';
 import {
   AuthenticationError,
@@ -115,6 +116,7 @@ describe.each(ADAPTERS)('requests (%s adapter)', (adapter) => {
     await expect(api().get('/nodes/../x')).rejects.toThrow(/"\." or "\.\." segments/);
     await expect(api().get('/nodes', undefined, { timeoutMs: -1 })).rejects.toThrow(/timeoutMs/);
     await expect(api().post('/nodes', { bad: Number.NaN })).rejects.toThrow(/parameter bad must be a finite number/);
+    await expect(api().request('PATCH' as 'PUT', '/nodes')).rejects.toThrow(/method must be GET, POST, PUT or DELETE/);
   });
 });
 
@@ -214,6 +216,16 @@ describe.each(ADAPTERS)('version() (%s adapter)', (adapter) => {
     const api = tokenApi({ adapter, retries: 0 });
     await expect(api.version()).rejects.toBeInstanceOf(ServerError);
     await expect(api.version()).resolves.toMatchObject({ major: 7, minor: 4 });
+  });
+});
+
+describe('the session object', () => {
+  it('inspects and serialises as where it points', () => {
+    const api = tokenApi();
+    expect(inspect(api)).toBe(
+      "ProxmoxAPI {\n  product: 'pve',\n  host: 'pve.test',\n  port: 8006,\n  baseUrl: 'https://pve.test:8006/api2/json'\n}",
+    );
+    expect(JSON.parse(JSON.stringify(api))).toEqual({ product: 'pve', host: 'pve.test', port: 8006, baseUrl: 'https://pve.test:8006/api2/json' });
   });
 });
 

@@ -19,6 +19,7 @@ function renderings(value: unknown): string[] {
   const out = [
     inspect(value, { depth: Infinity, showHidden: true, getters: true }),
     inspect(value, { depth: Infinity }),
+    inspect(value, { depth: Infinity, showHidden: true, customInspect: false }),
     JSON.stringify(value) ?? '',
     String(value),
   ];
