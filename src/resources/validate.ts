@@ -22,8 +22,27 @@ export const snapshotNameSchema = z.string().max(40).regex(/^[a-zA-Z][a-zA-Z0-9_
 /** Zod schema of a storage id (`pve-storage-id`). */
 export const storageIdSchema = z.string().regex(/^[a-zA-Z][a-zA-Z0-9\-_.]*[a-zA-Z0-9]$/);
 
-/** Zod schema of a pool id (`pve-poolid`). */
-export const poolIdSchema = z.string().max(64).regex(/^[A-Za-z0-9_\-/]+$/);
+/**
+ * Zod schema of a pool id (`pve-poolid`): letters, digits, `.`, `_` and `-`; from PVE 8.1 up to
+ * three levels of nested pools joined by `/` (`team/web/prod`).
+ */
+export const poolIdSchema = z.string().max(64).regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+){0,2}$/);
+
+/** Zod schema of a cluster backup job id (at most 50 characters, no whitespace). */
+export const backupJobIdSchema = z.string().max(50).regex(/^\S+$/);
+
+/**
+ * The services `/nodes/{node}/services/{service}` knows on some release (the schema's enum);
+ * `lxcfs`, `proxmox-firewall`, `pve-lxc-syscalld` and `qmeventd` only from PVE 9.
+ */
+export const SERVICE_NAMES = [
+  'chrony', 'corosync', 'cron', 'ksmtuned', 'lxcfs', 'postfix', 'proxmox-firewall', 'pve-cluster',
+  'pve-firewall', 'pve-ha-crm', 'pve-ha-lrm', 'pve-lxc-syscalld', 'pvedaemon', 'pvefw-logger', 'pveproxy',
+  'pvescheduler', 'pvestatd', 'qmeventd', 'spiceproxy', 'sshd', 'syslog', 'systemd-journald', 'systemd-timesyncd',
+] as const;
+
+/** Zod schema of a node service name (one of {@link SERVICE_NAMES}). */
+export const serviceNameSchema = z.enum(SERVICE_NAMES);
 
 /** Zod schema of a disk size as `resize` takes it: `+?\d+(\.\d+)?[KMGT]?` (`32G`, `+512M`). */
 export const diskSizeSchema = z.string().regex(/^\+?\d+(\.\d+)?[KMGT]?$/);
@@ -39,7 +58,9 @@ const RULES = new Map<z.ZodType, string>([
   [nodeSchema, 'a node name (letters, digits and "-", at most 63 characters)'],
   [snapshotNameSchema, 'a snapshot name: a letter, then letters, digits, "_" or "-" (2 to 40 characters)'],
   [storageIdSchema, 'a storage id: a letter, then letters, digits, "-", "_" or ".", not ending in a symbol'],
-  [poolIdSchema, 'a pool id: letters, digits, "_", "-" or "/" (at most 64 characters)'],
+  [poolIdSchema, 'a pool id: letters, digits, ".", "_" or "-", up to three levels joined by "/" (at most 64 characters)'],
+  [backupJobIdSchema, 'a backup job id: 1 to 50 characters, no whitespace'],
+  [serviceNameSchema, `a service name: ${SERVICE_NAMES.join(', ')}`],
   [diskSizeSchema, 'a size like "32G", "+512M" or "10.5G" (digits, an optional "+", a unit of K, M, G or T)'],
   [vmDiskSchema, 'a VM disk: ide0-3, sata0-5, scsi0-30, virtio0-15, efidisk0 or tpmstate0'],
   [ctVolumeSchema, 'a container volume: rootfs or mp0-mp255'],
