@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimContext } from './context.js';
 import { HttpError, paramError } from './http-error.js';
 import { validate, type RawValue } from './params.js';
+import { checkPermission } from './permissions.js';
 import type { Method, Router } from './router.js';
 
 /**
@@ -200,6 +201,7 @@ async function handle(opts: HandlerOptions, req: IncomingMessage, res: ServerRes
     const shape = typeof match.route.params === 'function' ? match.route.params(sim.release) : match.route.params;
     const checked = validate(shape, raw);
     if (!checked.ok) throw paramError(checked.errors);
+    if (!isPublic) checkPermission(sim.state, user, method, relPath, checked.values);
 
     const attribs: Record<string, unknown> = {};
     const data = match.route.handler({

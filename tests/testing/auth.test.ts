@@ -109,3 +109,21 @@ describe('simulator auth', () => {
     expect((await login('disabled@pve', 'disabled-pass')).status).toBe(401);
   });
 });
+
+describe('simulator permissions', () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startSimulator({ clock: { manual: true } });
+  });
+  afterAll(() => sim.close());
+
+  it('lets an auditor read but answers 403 on writes', async () => {
+    const r = await call(sim, 'POST', '/access/ticket', { username: 'auditor@pve', password: 'audit-pass' }, {});
+    const data = r.body.data as Record<string, string>;
+    const auth = { ticket: String(data.ticket), csrf: String(data.CSRFPreventionToken) };
+    expect((await call(sim, 'GET', '/nodes/pve1/qemu', {}, auth)).status).toBe(200);
+    const w = await call(sim, 'POST', '/nodes/pve1/qemu/101/status/start', {}, auth);
+    expect(w.status).toBe(403);
+    expect(w.reason).toBe('Permission check failed (/vms/101, VM.PowerMgmt)');
+  });
+});
