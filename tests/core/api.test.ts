@@ -126,17 +126,23 @@ describe.each(ADAPTERS)('error mapping (%s adapter)', (adapter) => {
   it('400 → ParameterError with the per-parameter messages', async () => {
     proxmox()
       .post('/api2/json/nodes/pve1/qemu')
-      .reply(400, { errors: { vmid: 'invalid format - value does not look like a valid VM ID\n', memory: 'value must have a minimum value of 16\n' }, data: null }, json('Parameter verification failed.'));
-    const err = await rejection(api().post('/nodes/pve1/qemu', { vmid: 'abc', memory: 1 }));
+      .reply(
+        400,
+        { errors: { vmid: 'VM 100 already exists on node pve2\n', scsi0: "storage 'fast' does not exist\n" }, data: null },
+        json('Parameter verification failed.'),
+      );
+    const err = await rejection(api().post('/nodes/pve1/qemu', { vmid: 100, scsi0: 'fast:32' }));
     expect(err).toBeInstanceOf(ParameterError);
     expect(err).toMatchObject({
       status: 400,
       reason: 'Parameter verification failed.',
       method: 'POST',
       path: '/nodes/pve1/qemu',
-      errors: { vmid: expect.stringContaining('invalid format'), memory: expect.stringContaining('minimum value of 16') },
+      errors: { vmid: expect.stringContaining('already exists'), scsi0: expect.stringContaining("storage 'fast' does not exist") },
     });
-    expect(err.message).toContain('POST /nodes/pve1/qemu: 400 Parameter verification failed. (vmid: invalid format');
+    expect(err.message).toBe(
+      "POST /nodes/pve1/qemu: 400 Parameter verification failed. (vmid: VM 100 already exists on node pve2; scsi0: storage 'fast' does not exist)",
+    );
   });
 
   it('401 → AuthenticationError', async () => {
