@@ -362,6 +362,7 @@ export class SimState {
     }
     this.volumes = seed.volumes.map((v) => ({ ...v }));
     this.guests.clear();
+    const known = new Set(this.volumes.map((v) => v.volid));
     for (const g of seed.guests) {
       const snapshots: SnapshotState[] = [];
       let parent: string | undefined;
@@ -388,7 +389,8 @@ export class SimState {
       if (g.status === 'running') guest.startedAt = now - 3_600_000 * (1 + (g.vmid % 48));
       this.guests.set(g.vmid, guest);
       for (const d of diskRefs(g.type, g.vmid, config)) {
-        if (!d.owned || this.volumes.some((v) => v.volid === d.volid)) continue;
+        if (!d.owned || known.has(d.volid)) continue;
+        known.add(d.volid);
         this.volumes.push(this.diskVolume(d, g.vmid, g.type, g.node, Math.floor(now / 1000) - 86_400 * 30));
       }
     }

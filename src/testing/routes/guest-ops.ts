@@ -353,7 +353,6 @@ function vncproxy(kind: Kind) {
     const port = 5900 + (g.vmid % 100);
     const task = ctx.sim.tasks.start({
       node: g.node, type: 'vncproxy', id: String(g.vmid), user: ctx.user,
-      lines: [`connection timed out`],
     });
     const out: Record<string, unknown> = {
       cert: '-----BEGIN CERTIFICATE-----\nMIIB…simulator…\n-----END CERTIFICATE-----\n',

@@ -84,9 +84,13 @@ function handler(kind: Kind, action: Action) {
           if (g.status === 'running') throw new Error(`VM ${g.vmid} already running`);
           setRunning(sim, g);
         });
-      case 'stop':
+      case 'stop': {
         if (kind.type === 'lxc' && g.status !== 'running') throw notRunning(kind, g);
+        // overrule-shutdown (8.4+): a stop aborts a running shutdown task instead of waiting for its lock.
+        const holder = g.busy !== undefined ? sim.tasks.get(g.busy) : undefined;
+        if (bool(ctx, 'overrule-shutdown') && holder && holder.type === `${kind.prefix}shutdown`) sim.tasks.stop(holder.upid);
         return run(() => setStopped(g));
+      }
       case 'shutdown':
         if (kind.type === 'lxc' && g.status !== 'running') throw notRunning(kind, g);
         return run(() => setStopped(g));
