@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { ProxmoxAPI } from '../core/api.js';
 import { path } from '../core/path.js';
-import type { Params, ParamValue, RequestOptions } from '../core/types.js';
+import type { Params, RequestOptions } from '../core/types.js';
 import { atLeast, type VersionInfo } from '../core/version.js';
 import { configParams } from './config-params.js';
 import { requireParams, type Availability } from './release-gate.js';
@@ -32,19 +32,28 @@ const BACKUP_OPTIONS: Readonly<Record<string, Availability>> = {
 /** Options that are comma-separated lists: arrays are joined. */
 const LIST_OPTIONS: ReadonlySet<string> = new Set(['vmid', 'exclude', 'mailto', 'delete']);
 
-/** The form parameters of a job config on this release. */
-function jobParams(name: string, config: BackupJobConfig, info: VersionInfo): Params {
+/** A job config checked and turned into form parameters; `exclude-path` waits for the release. */
+interface JobParams {
+  params: Params;
+  excludePath: string[] | undefined;
+}
+
+function jobParams(name: string, config: BackupJobConfig): JobParams {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new TypeError(`${name} must be an object`);
   const { 'exclude-path': excludePath, ...rest } = config;
-  const params: Record<string, ParamValue> = { ...configParams(name, rest, LIST_OPTIONS) };
-  if (excludePath !== undefined) {
-    const paths: unknown = typeof excludePath === 'string' ? [excludePath] : excludePath;
-    if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) {
-      throw new TypeError(`${name}["exclude-path"] must be an array of strings`);
-    }
-    // 7.4 takes one string with the paths NUL-separated; 8+ an array (repeated keys).
-    params['exclude-path'] = atLeast(info, '8.0') ? paths : paths.join('\0');
+  const params = configParams(name, rest, LIST_OPTIONS);
+  if (excludePath === undefined) return { params, excludePath: undefined };
+  const paths: unknown = typeof excludePath === 'string' ? [excludePath] : excludePath;
+  if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) {
+    throw new TypeError(`${name}["exclude-path"] must be an array of strings`);
   }
-  return params;
+  return { params, excludePath: paths };
+}
+
+/** The parameters for this release: 7.4 takes `exclude-path` as one NUL-separated string, 8+ as an array. */
+function forRelease({ params, excludePath }: JobParams, info: VersionInfo): Params {
+  if (excludePath === undefined) return params;
+  return { ...params, 'exclude-path': atLeast(info, '8.0') ? excludePath : excludePath.join('\0') };
 }
 
 /** `GET /cluster/backup`. @internal */
@@ -60,21 +69,21 @@ export async function getJob(api: ProxmoxAPI, id: string, options?: RequestOptio
 
 /** `POST /cluster/backup`. @internal */
 export async function createJob(api: ProxmoxAPI, config: BackupJobConfig, options?: RequestOptions): Promise<void> {
-  configParams('config', config, LIST_OPTIONS);
+  const job = jobParams('config', config);
   if (config.id !== undefined) check('config.id', backupJobIdSchema, config.id);
   const info = await api.version(options);
   requireParams(info, 'backup job option', config, BACKUP_OPTIONS);
-  await api.post('/cluster/backup', jobParams('config', config, info), options);
+  await api.post('/cluster/backup', forRelease(job, info), options);
 }
 
 /** `PUT /cluster/backup/{id}`. @internal */
 export async function updateJob(api: ProxmoxAPI, id: string, changes: BackupJobChanges, options?: RequestOptions): Promise<void> {
   const jobId = check('id', backupJobIdSchema, id);
-  configParams('changes', changes, LIST_OPTIONS);
+  const job = jobParams('changes', changes);
   if (changes.id !== undefined) throw new TypeError('changes.id must not be given: a job keeps its id');
   const info = await api.version(options);
   requireParams(info, 'backup job option', changes, BACKUP_OPTIONS);
-  await api.put(path`/cluster/backup/${jobId}`, jobParams('changes', changes, info), options);
+  await api.put(path`/cluster/backup/${jobId}`, forRelease(job, info), options);
 }
 
 /** `DELETE /cluster/backup/{id}`. @internal */
