@@ -92,12 +92,20 @@ export interface Simulator {
    * Every route it serves, as `{ method, path }` with PVE's path templates.
    *
    * @returns The routes.
+   * @example
+   * ```ts
+   * sim.routes().filter((r) => r.path.startsWith('/pools'));
+   * ```
    */
   routes(): Array<{ method: string; path: string }>;
   /**
    * Stops the server, drops its connections and timers, and frees the port.
    *
    * @returns When everything is closed.
+   * @example
+   * ```ts
+   * afterAll(() => sim.close());
+   * ```
    */
   close(): Promise<void>;
 }
