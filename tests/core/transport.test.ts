@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -512,6 +513,20 @@ describe('lean adapter specifics', () => {
   it('rejects a non-numeric timeout', async () => {
     const err = await failure(client('lean').get('/version', { timeout: 'soon' as unknown as number }));
     expect(err.code).toBe(AxiosError.ERR_BAD_OPTION_VALUE);
+  });
+
+  it('aborts 50 concurrent requests sharing one signal, with one listener on it, not 50', async () => {
+    const ac = new AbortController();
+    const c = client('lean');
+    // Finished requests leave nothing behind on the signal…
+    await Promise.all(Array.from({ length: 20 }, () => c.get('/version', { signal: ac.signal })));
+    // …and pending ones are all cancelled by it. More than 10 listeners would make Node warn of a leak.
+    const pending = Array.from({ length: 50 }, () => c.get('/slow', { signal: ac.signal }).catch((e: unknown) => e));
+    await waitFor(() => seen.length === 70);
+    expect(getEventListeners(ac.signal, 'abort').length).toBe(1);
+    ac.abort();
+    const errors = await Promise.all(pending);
+    expect(errors.every((e) => axios.isCancel(e))).toBe(true);
   });
 
   it('handles 200 concurrent requests over the pool', async () => {

@@ -281,7 +281,7 @@ function send(
   req.on('error', onRequestError);
   req.on('response', onResponse);
   if (timeoutMs > 0) exchange.timer = setTimeout(onTimeout, timeoutMs, exchange);
-  if (signal !== undefined) signal.addEventListener('abort', exchange);
+  if (signal !== undefined) watchSignal(signal, exchange);
 
   if (body === undefined) {
     req.end();
@@ -323,7 +323,7 @@ class Exchange {
   finish(): void {
     this.done = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
-    if (this.signal !== undefined) this.signal.removeEventListener('abort', this);
+    if (this.signal !== undefined) watchers.get(this.signal)?.delete(this);
   }
 
   fail(err: unknown): void {
@@ -332,12 +332,38 @@ class Exchange {
     this.reject(err);
   }
 
-  /** The `abort` listener of `config.signal` (an EventTarget listener object). */
-  handleEvent(): void {
+  /** Called when `config.signal` aborts. */
+  abort(): void {
     if (this.done) return;
     this.fail(new CanceledError(undefined, this.config, this.req));
     this.req.destroy();
   }
+}
+
+/**
+ * The exchanges in flight per signal. One signal often serves many concurrent requests (a script
+ * that cancels everything on Ctrl-C): a single `abort` listener per signal, instead of one per
+ * request, keeps Node from warning about a listener leak past ten and spares an add/remove per
+ * request.
+ */
+const watchers = new WeakMap<AbortSignal, Set<Exchange>>();
+
+function watchSignal(signal: AbortSignal, exchange: Exchange): void {
+  let inFlight = watchers.get(signal);
+  if (inFlight === undefined) {
+    const set = new Set<Exchange>();
+    inFlight = set;
+    watchers.set(signal, set);
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const ex of Array.from(set)) ex.abort();
+        set.clear();
+      },
+      { once: true },
+    );
+  }
+  inFlight.add(exchange);
 }
 
 function onTimeout(exchange: Exchange): void {
