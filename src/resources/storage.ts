@@ -49,20 +49,22 @@ const STORAGE_OPTIONS: Readonly<Record<string, Availability>> = {
 /** Options that are comma-separated lists: arrays are joined. */
 const LIST_OPTIONS: ReadonlySet<string> = new Set(['content', 'nodes', 'delete']);
 
-function checkType(info: VersionInfo, name: string, type: unknown): StorageType {
+function checkType(name: string, type: unknown): StorageType {
   if (typeof type !== 'string' || !Object.hasOwn(STORAGE_TYPES, type)) {
     throw new TypeError(`${name} must be a storage type (${Object.keys(STORAGE_TYPES).join(', ')}), got ${JSON.stringify(type)}`);
   }
-  requireAvailable(info, `storage type "${type}"`, STORAGE_TYPES[type as StorageType]);
   return type as StorageType;
 }
 
-function optionParams(info: VersionInfo, name: string, config: unknown): Params {
+function requireType(info: VersionInfo, type: StorageType): void {
+  requireAvailable(info, `storage type "${type}"`, STORAGE_TYPES[type]);
+}
+
+function optionParams(name: string, config: unknown): Params {
   const params = configParams(name, config, LIST_OPTIONS);
   for (const key of ['storage', 'type']) {
     if (key in params) throw new TypeError(`${name}.${key} must not be given: pass it as an argument`);
   }
-  requireParams(info, 'storage option', params, STORAGE_OPTIONS);
   return params;
 }
 
@@ -155,7 +157,9 @@ export class Storage {
    * ```
    */
   static async list(api: ProxmoxAPI, opts: StorageListOptions = {}, options?: RequestOptions): Promise<StorageConfig[]> {
-    const type = opts.type === undefined ? undefined : checkType(await api.version(options), 'type', opts.type);
+    if (typeof opts !== 'object' || opts === null) throw new TypeError('opts must be an object');
+    const type = opts.type === undefined ? undefined : checkType('type', opts.type);
+    if (type !== undefined) requireType(await api.version(options), type);
     return api.get('/storage', { type }, { ...options, schema: z.array(StorageConfigSchema) });
   }
 
@@ -183,9 +187,11 @@ export class Storage {
     options?: RequestOptions,
   ): Promise<StorageWriteResult> {
     const id = check('storage', storageIdSchema, storage);
+    const storageType = checkType('type', type);
+    const params = optionParams('config', config);
     const info = await api.version(options);
-    const storageType = checkType(info, 'type', type);
-    const params = optionParams(info, 'config', config);
+    requireType(info, storageType);
+    requireParams(info, 'storage option', params, STORAGE_OPTIONS);
     return api.post('/storage', { storage: id, type: storageType, ...params }, { ...options, schema: StorageWriteResultSchema });
   }
 
@@ -218,8 +224,8 @@ export class Storage {
    * ```
    */
   async update(changes: StorageChanges, options?: RequestOptions): Promise<StorageWriteResult> {
-    const info = await this.api.version(options);
-    const params = optionParams(info, 'changes', changes);
+    const params = optionParams('changes', changes);
+    requireParams(await this.api.version(options), 'storage option', params, STORAGE_OPTIONS);
     return this.api.put(path`/storage/${this.storage}`, params, { ...options, schema: StorageWriteResultSchema });
   }
 
