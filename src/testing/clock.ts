@@ -168,12 +168,16 @@ export class SimClock {
   }
 
   /**
-   * Runs `fn` when simulated time reaches `at` (epoch ms).
+   * Runs `fn` when simulated time reaches `at` (epoch ms): a timer on the simulator's clock, fired
+   * by the running clock or by `advance()`, in order with the tasks' own timers.
    *
    * @param at - When, in simulated epoch milliseconds.
    * @param fn - What to run.
    * @returns A function that cancels the timer.
-   * @internal
+   * @example
+   * ```ts
+   * const cancel = sim.clock.at(sim.clock.now() + 5_000, () => sim.faults.setNodeOffline('pve2'));
+   * ```
    */
   at(at: number, fn: () => void): () => void {
     const timer: Timer = { at, seq: this.seq++, fn };
