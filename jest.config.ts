@@ -18,6 +18,10 @@ const config: Config = {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }],
   },
   testTimeout: 20000,
+  // The schema oracle (tests/support): a test fails when a request it sent does not conform to
+  // the official Proxmox API schema; the global setup says once if a schema file is missing.
+  setupFilesAfterEnv: ['<rootDir>/tests/support/setup.ts'],
+  globalSetup: '<rootDir>/tests/support/global-setup.ts',
 };
 
 export default config;

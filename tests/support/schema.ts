@@ -166,29 +166,45 @@ export function indexSchema(product: Product, release: Release, tree: readonly R
  * Match a concrete path (relative to `/api2/json`, without the query) against the templates. Like
  * Proxmox's router, a literal segment wins over a parameter segment at the same level. Segments are
  * split on `/` first and percent-decoded after, so an encoded `%2F` stays inside its segment.
+ *
+ * With `decoded: true` the path has already been percent-decoded (the simulator hands paths over
+ * that way): segments are not decoded again, and a parameter may then span several segments
+ * (`/content/local:iso/debian.iso` is the volume `local:iso/debian.iso`).
  */
-export function matchPath(schema: ApiSchema, concretePath: string): PathMatch | undefined {
-  const segments = concretePath.split('/').filter((s) => s !== '');
-  const params: Record<string, string> = {};
-  let at: TrieNode = schema.root;
-  for (const raw of segments) {
-    let segment: string;
+export function matchPath(
+  schema: ApiSchema,
+  concretePath: string,
+  options: { decoded?: boolean } = {},
+): PathMatch | undefined {
+  const raw = concretePath.split('/').filter((s) => s !== '');
+  let segments: string[];
+  if (options.decoded) {
+    segments = raw;
+  } else {
     try {
-      segment = decodeURIComponent(raw);
+      segments = raw.map((s) => decodeURIComponent(s));
     } catch {
       return undefined;
     }
+  }
+  const walk = (at: TrieNode, i: number, params: Record<string, string>): PathMatch | undefined => {
+    if (i === segments.length) return at.endpoint ? { endpoint: at.endpoint, params } : undefined;
+    const segment = segments[i] ?? '';
     const literal = at.literal.get(segment);
     if (literal) {
-      at = literal;
-    } else if (at.param) {
-      params[at.param.name] = segment;
-      at = at.param.node;
-    } else {
-      return undefined;
+      const found = walk(literal, i + 1, params);
+      if (found || !options.decoded) return found;
     }
-  }
-  return at.endpoint ? { endpoint: at.endpoint, params } : undefined;
+    if (!at.param) return undefined;
+    const { name, node } = at.param;
+    const widest = options.decoded ? segments.length : i + 1;
+    for (let end = i + 1; end <= widest; end++) {
+      const found = walk(node, end, { ...params, [name]: segments.slice(i, end).join('/') });
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return walk(schema.root, 0, {});
 }
 
 /** The schema of `METHOD template`, if the release has it: `endpointMethod(s, 'PUT', '/pools')`. */
@@ -721,6 +737,8 @@ export interface RequestToCheck {
   body?: ParamsInput;
   /** The body's content type, to tell JSON from a form. */
   contentType?: string;
+  /** The path is already percent-decoded (see {@link matchPath}). */
+  pathDecoded?: boolean;
 }
 
 /** Strip `/api2/json` and split off the query string. */
@@ -752,7 +770,7 @@ export function checkRequest(schema: ApiSchema, request: RequestToCheck): string
   if (/\/\//.test(apiPath) || (apiPath.length > 1 && apiPath.endsWith('/'))) {
     add('the path has an empty segment');
   }
-  const match = matchPath(schema, apiPath);
+  const match = matchPath(schema, apiPath, { decoded: request.pathDecoded ?? false });
   if (!match) {
     add(`no such path in the ${schema.product.toUpperCase()} ${schema.release} schema`);
     return violations;
