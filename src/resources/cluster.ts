@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { ProxmoxAPI } from '../core/api.js';
 import type { RequestOptions } from '../core/types.js';
+import { Firewall } from './firewall.js';
 import { createJob, deleteJob, getJob, listJobs, updateJob } from './backup-jobs.js';
 import { Node } from './node.js';
 import type { BackupJob, BackupJobChanges, BackupJobConfig } from './schemas/backup-jobs.js';
@@ -180,6 +181,19 @@ export class Cluster {
    */
   nodeList(options?: RequestOptions): Promise<NodeListEntry[]> {
     return this.api.get('/nodes', undefined, { ...options, schema: z.array(NodeListEntrySchema) });
+  }
+
+  /**
+   * The cluster-wide firewall (`/cluster/firewall`), the same as `Firewall.cluster(api)`.
+   *
+   * @returns The firewall handle.
+   * @example
+   * ```ts
+   * const rules = await cluster.firewall.rules();
+   * ```
+   */
+  get firewall(): Firewall {
+    return Firewall.cluster(this.api);
   }
 
   /**

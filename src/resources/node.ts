@@ -8,6 +8,8 @@ import type { ProxmoxAPI } from '../core/api.js';
 import { path } from '../core/path.js';
 import type { Params, RequestOptions } from '../core/types.js';
 import { Task } from '../tasks/task.js';
+import { Container } from './container.js';
+import { Firewall } from './firewall.js';
 import { requireAvailable } from './release-gate.js';
 import {
   NodeStatusSchema,
@@ -20,6 +22,7 @@ import {
   type ServiceState,
 } from './schemas/node.js';
 import { check, nodeSchema, serviceNameSchema, storageIdSchema, vmidSchema, type SERVICE_NAMES } from './validate.js';
+import { VM } from './vm.js';
 
 /**
  * A system service that `node.service*()` manage (the schema's enum). `lxcfs`, `proxmox-firewall`,
@@ -329,6 +332,80 @@ export class Node {
       target: filter.target === undefined ? undefined : check('filter.target', nodeSchema, filter.target),
     };
     return this.api.get(path`/nodes/${this.node}/storage`, params, { ...options, schema: z.array(NodeStorageEntrySchema) });
+  }
+
+  /**
+   * The node's VMs (`GET /nodes/{node}/qemu`) as {@link VM} handles. For their state, see `VM.list`.
+   *
+   * @param options - Signal, timeout and retries.
+   * @returns One handle per VM, templates included.
+   * @throws As {@link Node.status}.
+   * @example
+   * ```ts
+   * for (const vm of await node.vms()) console.log(vm.vmid);
+   * ```
+   */
+  async vms(options?: RequestOptions): Promise<VM[]> {
+    return (await VM.list(this.api, this.node, options)).map((g) => new VM(this.api, this.node, g.vmid));
+  }
+
+  /**
+   * The node's containers (`GET /nodes/{node}/lxc`) as {@link Container} handles. For their state, see
+   * `Container.list`.
+   *
+   * @param options - Signal, timeout and retries.
+   * @returns One handle per container, templates included.
+   * @throws As {@link Node.status}.
+   * @example
+   * ```ts
+   * for (const ct of await node.containers()) await (await ct.start()).wait();
+   * ```
+   */
+  async containers(options?: RequestOptions): Promise<Container[]> {
+    return (await Container.list(this.api, this.node, options)).map((g) => new Container(this.api, this.node, g.vmid));
+  }
+
+  /**
+   * A handle on one VM of the node. Sends no request.
+   *
+   * @param vmid - The VM's id.
+   * @returns The handle.
+   * @throws TypeError when `vmid` is not a valid guest id.
+   * @example
+   * ```ts
+   * await (await node.vm(100).start()).wait();
+   * ```
+   */
+  vm(vmid: number): VM {
+    return new VM(this.api, this.node, vmid);
+  }
+
+  /**
+   * A handle on one container of the node. Sends no request.
+   *
+   * @param vmid - The container's id.
+   * @returns The handle.
+   * @throws TypeError when `vmid` is not a valid guest id.
+   * @example
+   * ```ts
+   * const { status } = await node.container(200).status();
+   * ```
+   */
+  container(vmid: number): Container {
+    return new Container(this.api, this.node, vmid);
+  }
+
+  /**
+   * The node's host firewall (`/nodes/{node}/firewall`), the same as `Firewall.node(api, node)`.
+   *
+   * @returns The firewall handle.
+   * @example
+   * ```ts
+   * const rules = await node.firewall.rules();
+   * ```
+   */
+  get firewall(): Firewall {
+    return Firewall.node(this.api, this.node);
   }
 
   async #service(name: ServiceName, options: RequestOptions | undefined): Promise<ServiceName> {

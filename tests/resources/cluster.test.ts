@@ -3,7 +3,7 @@
  * the schema oracle checks each request against that release's official schema.
  */
 import nock from 'nock';
-import { Cluster, Node, ProxmoxAPI, UnsupportedError } from '../../src/index.js';
+import { Cluster, Firewall, Node, ProxmoxAPI, UnsupportedError } from '../../src/index.js';
 import { mockApi } from '../support/nock.js';
 import { describeEachRelease } from '../support/oracle.js';
 
@@ -12,6 +12,12 @@ const api = (): ProxmoxAPI => new ProxmoxAPI({ host: 'pve.test', tokenId: 'root@
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());
+
+it('cluster.firewall is the cluster-level Firewall', () => {
+  const fw = new Cluster(api()).firewall;
+  expect(fw).toBeInstanceOf(Firewall);
+  expect(fw.basePath).toBe('/cluster/firewall');
+});
 
 describeEachRelease('Cluster', (release) => {
   it('status(): GET /cluster/status, booleans and numbers coerced, unknown fields kept', async () => {

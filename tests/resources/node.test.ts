@@ -3,7 +3,7 @@
  * the schema oracle checks each request against that release's official schema.
  */
 import nock from 'nock';
-import { Node, ProxmoxAPI, Task, UnsupportedError } from '../../src/index.js';
+import { Container, Firewall, Node, ProxmoxAPI, Task, UnsupportedError, VM } from '../../src/index.js';
 import { mockApi } from '../support/nock.js';
 import { describeEachRelease } from '../support/oracle.js';
 
@@ -30,7 +30,38 @@ describe('Node (no release)', () => {
   });
 });
 
+describe('Node navigation (no request)', () => {
+  it('vm(vmid), container(vmid) and firewall are handles on this node', () => {
+    const node = new Node(api(), 'pve1');
+    const vm = node.vm(100);
+    expect(vm).toBeInstanceOf(VM);
+    expect([vm.node, vm.vmid]).toEqual(['pve1', 100]);
+    const ct = node.container(200);
+    expect(ct).toBeInstanceOf(Container);
+    expect([ct.node, ct.vmid]).toEqual(['pve1', 200]);
+    expect(() => node.vm(99)).toThrow(/^vmid must be an integer from 100/);
+    expect(node.firewall).toBeInstanceOf(Firewall);
+    expect(node.firewall.basePath).toBe('/nodes/pve1/firewall');
+  });
+});
+
 describeEachRelease('Node', (release) => {
+  it('vms(): GET /nodes/{node}/qemu as VM handles', async () => {
+    const scope = mockApi()
+      .get('/nodes/pve1/qemu')
+      .replyData(200, [{ vmid: '100', name: 'web', status: 'running' }, { vmid: 101, status: 'stopped', template: 1 }]);
+    const vms = await new Node(api(), 'pve1').vms();
+    expect(vms.map((v) => [v.constructor, v.node, v.vmid])).toEqual([[VM, 'pve1', 100], [VM, 'pve1', 101]]);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('containers(): GET /nodes/{node}/lxc as Container handles', async () => {
+    const scope = mockApi().get('/nodes/pve1/lxc').replyData(200, [{ vmid: '200', name: 'ct', status: 'running', type: 'lxc' }]);
+    const cts = await new Node(api(), 'pve1').containers();
+    expect(cts.map((c) => [c.constructor, c.node, c.vmid])).toEqual([[Container, 'pve1', 200]]);
+    expect(scope.isDone()).toBe(true);
+  });
+
   it('status(): GET /nodes/{node}/status, numbers coerced, unknown fields kept', async () => {
     const scope = mockApi()
       .get('/nodes/pve1/status')
