@@ -289,29 +289,26 @@ function noticeOnce(key: string, line: string): void {
 }
 
 /**
- * Load (once per worker) and index the schema of one release. Answers `undefined`, after printing
- * one line the first time, when the schema file is absent.
+ * Load (once per jest worker, keyed by file path) and index the schema of one release. Answers
+ * `undefined`, after printing one line the first time, when the schema file is absent.
  *
  * @throws Error for a release the suite does not know, or a file that is not a schema.
  */
 export function loadSchema(product: Product, release: Release): ApiSchema | undefined {
   if (!isRelease(product, release)) throw new Error(`unknown ${product} release '${String(release)}'`);
+  const file = schemaFile(product, release);
+  const state = workerState();
+  const cached = state.schemas.get(file);
+  if (cached) return cached;
   const missing = missingSchema(product, release);
   if (missing) {
     noticeOnce(missing.path, missing.notice);
     return undefined;
   }
-  const file = schemaFile(product, release);
-  const stat = fs.statSync(file);
-  const key = `${file}:${stat.size}:${stat.mtimeMs}`;
-  const state = workerState();
-  let schema = state.schemas.get(key);
-  if (!schema) {
-    const tree: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
-    if (!Array.isArray(tree)) throw new Error(`${file} is not an API schema (expected an array of path nodes)`);
-    schema = indexSchema(product, release, tree as RawNode[], file);
-    state.schemas.set(key, schema);
-  }
+  const tree: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+  if (!Array.isArray(tree)) throw new Error(`${file} is not an API schema (expected an array of path nodes)`);
+  const schema = indexSchema(product, release, tree as RawNode[], file);
+  state.schemas.set(file, schema);
   return schema;
 }
 
