@@ -74,6 +74,8 @@ export interface GuestState {
 export interface NodeState extends SeedNode {
   /** The simulated epoch ms when the node booted. */
   bootedAt: number;
+  /** The node's host firewall (`/nodes/{node}/firewall`). */
+  firewall: { options: Record<string, ConfigValue>; rules: Array<Record<string, ConfigValue>> };
   /** Service states by name. */
   services: Map<string, { state: string; 'active-state': string; 'unit-state': string; desc: string }>;
 }
@@ -226,6 +228,8 @@ export class SimState {
   acl: NonNullable<SimSeed['acl']> = [];
   /** Cluster backup jobs by id. */
   readonly backupJobs = new Map<string, Record<string, ConfigValue>>();
+  /** The cluster-wide firewall (`/cluster/firewall`). */
+  clusterFirewall: { options: Record<string, ConfigValue>; rules: Array<Record<string, ConfigValue>> } = { options: {}, rules: [] };
   /** The cluster log, newest last. */
   clusterLog: Array<{ uid: number; time: number; node: string; tag: string; pri: number; pid: number; user: string; msg: string; id: string }> = [];
 
@@ -352,7 +356,7 @@ export class SimState {
           desc,
         });
       }
-      this.nodes.set(n.node, { ...n, bootedAt: now - (n.uptime ?? 86_400) * 1000, services });
+      this.nodes.set(n.node, { ...n, bootedAt: now - (n.uptime ?? 86_400) * 1000, services, firewall: { options: {}, rules: [] } });
     }
     this.storages.clear();
     for (const s of seed.storages) {
@@ -409,6 +413,13 @@ export class SimState {
     this.acl = seed.acl ?? [];
     this.backupJobs.clear();
     for (const j of seed.backupJobs ?? []) this.backupJobs.set(String(j.id), { ...j });
+    this.clusterFirewall = {
+      options: { enable: 0, policy_in: 'DROP', policy_out: 'ACCEPT' },
+      rules: [
+        { type: 'in', action: 'ACCEPT', macro: 'SSH', source: '10.10.10.0/24', enable: 1, comment: 'management' },
+        { type: 'in', action: 'ACCEPT', proto: 'tcp', dport: '8006', enable: 1, comment: 'web UI' },
+      ],
+    };
     this.clusterLog = [];
     for (const e of seed.clusterLog ?? []) this.log(e.node, e.user, e.msg, e.tag, e.pri);
   }

@@ -111,6 +111,22 @@ describe('simulator storage, pools, backup jobs, services, firewall', () => {
     expect((await call(sim, 'GET', `${base}/options`)).body.data).toMatchObject({ enable: 0, policy_in: 'ACCEPT' });
     expect((await call(sim, 'GET', '/nodes/pve1/lxc/200/firewall/rules')).body.data).toEqual([]);
   });
+
+  it('serves the cluster and node firewalls the same way', async () => {
+    const cluster = rows(await call(sim, 'GET', '/cluster/firewall/rules'));
+    expect(cluster.map((r) => r.comment)).toEqual(['management', 'web UI']);
+    expect((await call(sim, 'PUT', '/cluster/firewall/options', { enable: 1 })).status).toBe(200);
+    expect((await call(sim, 'GET', '/cluster/firewall/options')).body.data).toMatchObject({ enable: 1, policy_in: 'DROP' });
+    expect((await call(sim, 'POST', '/nodes/pve2/firewall/rules', { type: 'in', action: 'ACCEPT', macro: 'Ping' })).status).toBe(200);
+    expect(rows(await call(sim, 'GET', '/nodes/pve2/firewall/rules'))).toEqual([expect.objectContaining({ pos: 0, macro: 'Ping' })]);
+    expect((await call(sim, 'PUT', '/nodes/pve2/firewall/options', { tcpflags: 1, nosmurfs: 1 })).status).toBe(200);
+    expect((await call(sim, 'PUT', '/nodes/pve2/firewall/options', { policy_in: 'DROP' })).status).toBe(400);
+  });
+
+  it('shows a guest\'s pending config', async () => {
+    const pending = rows(await call(sim, 'GET', '/nodes/pve1/qemu/100/pending'));
+    expect(pending.find((e) => e.key === 'name')).toEqual({ key: 'name', value: 'web01' });
+  });
 });
 
 describe.each<Release>(['7.4', '8.4', '9.1'])('release differences (PVE %s)', (release) => {

@@ -1,20 +1,23 @@
 /**
- * The firewall of a guest (VM or container): its rules (list, read, create, update, move,
- * delete) and its options. Rules are numbered by `pos`, top first; a new rule goes on top.
+ * Firewalls, written once for every level: the cluster (`/cluster/firewall`), a node
+ * (`/nodes/{node}/firewall`), a VM and a container (`…/{vmid}/firewall`). Rules are numbered by
+ * `pos`, top first, and a new rule goes on top; each level has its own options.
  *
  * @module
  * @internal
  */
 import { serverError } from '../http-error.js';
-import { p } from '../params.js';
-import type { Route, RouteContext } from '../router.js';
+import { p, type ParamShape } from '../params.js';
+import type { Release, Route, RouteContext } from '../router.js';
 import type { ConfigValue } from '../seed.js';
-import type { GuestState } from '../state.js';
-import { guestParams, KINDS, num, routeGuest, str, type Kind } from './common.js';
+import { guestParams, KINDS, nodeParam, num, reqStr, routeGuest, str } from './common.js';
 import { toConfigValue } from './guest-model.js';
 import { listDigest } from './storage.js';
 
+type Store = { options: Record<string, ConfigValue>; rules: Array<Record<string, ConfigValue>> };
+
 const LOG_LEVELS = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug', 'nolog'];
+const POLICY = ['ACCEPT', 'REJECT', 'DROP'];
 
 const ruleFields = {
   action: p.string({ maxLength: 20, pattern: /[A-Za-z][A-Za-z0-9\-_]+/ }),
@@ -22,23 +25,70 @@ const ruleFields = {
   'icmp-type': p.string(), iface: p.string({ maxLength: 20 }), log: p.enum(LOG_LEVELS), macro: p.string({ maxLength: 128 }),
   proto: p.string(), source: p.string({ maxLength: 512 }), sport: p.string(), type: p.enum(['in', 'out', 'forward', 'group']),
 } as const;
-
-const optional = Object.fromEntries(Object.entries(ruleFields).map(([k, v]) => [k, v.opt]));
+const optionalRule = Object.fromEntries(Object.entries(ruleFields).map(([k, v]) => [k, v.opt]));
 const ruleKeys = Object.keys(ruleFields);
 
-function rulesDigest(g: GuestState): string {
-  return listDigest(g.firewall.rules);
+interface Scope {
+  /** The base path template. */
+  base: string;
+  /** The path parameters. */
+  params: ParamShape;
+  /** The store of the addressed firewall. */
+  store(ctx: RouteContext): Store;
+  /** The options it takes. */
+  options(release: Release): ParamShape;
 }
+
+const b = () => p.bool().opt;
+const lvl = () => p.enum(LOG_LEVELS).opt;
+
+const SCOPES: Scope[] = [
+  {
+    base: '/cluster/firewall', params: {},
+    store: (ctx) => ctx.sim.state.clusterFirewall,
+    options: (r) => ({
+      ebtables: b(), enable: p.int(0).opt, log_ratelimit: p.string().opt, policy_in: p.enum(POLICY).opt, policy_out: p.enum(POLICY).opt,
+      ...(r === '9.1' ? { policy_forward: p.enum(['ACCEPT', 'DROP']).opt } : {}),
+    }),
+  },
+  {
+    base: '/nodes/{node}/firewall', params: nodeParam,
+    store: (ctx) => {
+      const n = ctx.sim.state.nodes.get(reqStr(ctx, 'node'));
+      if (!n) throw serverError(`no such node '${reqStr(ctx, 'node')}'`);
+      return n.firewall;
+    },
+    options: (r) => ({
+      enable: b(), log_level_in: lvl(), log_level_out: lvl(), log_nf_conntrack: b(), ndp: b(), nf_conntrack_allow_invalid: b(),
+      nf_conntrack_helpers: p.string().opt, nf_conntrack_max: p.int(32768).opt, nf_conntrack_tcp_timeout_established: p.int(7875).opt,
+      nf_conntrack_tcp_timeout_syn_recv: p.int(30, 60).opt, nosmurfs: b(), protection_synflood: b(),
+      protection_synflood_burst: p.int().opt, protection_synflood_rate: p.int().opt, smurf_log_level: lvl(),
+      tcp_flags_log_level: lvl(), tcpflags: b(),
+      ...(r === '7.4' ? {} : { nftables: b() }),
+      ...(r === '9.1' ? { log_level_forward: lvl() } : {}),
+    }),
+  },
+  ...KINDS.map((kind): Scope => ({
+    base: `/nodes/{node}/${kind.type}/{vmid}/firewall`, params: guestParams,
+    store: (ctx) => routeGuest(ctx, kind).firewall,
+    options: () => ({
+      dhcp: b(), enable: b(), ipfilter: b(), log_level_in: lvl(), log_level_out: lvl(), macfilter: b(), ndp: b(),
+      policy_in: p.enum(POLICY).opt, policy_out: p.enum(POLICY).opt, radv: b(),
+    }),
+  })),
+];
 
 function checkDigest(ctx: RouteContext, digest: string): void {
   const given = str(ctx, 'digest');
   if (given !== undefined && given !== digest) throw serverError('detected modified configuration - file changed by other user? Try again.');
 }
 
-function rule(g: GuestState, pos: number): Record<string, unknown> {
-  const r = g.firewall.rules[pos];
+function ruleAt(fw: Store, pos: number): Record<string, unknown> {
+  const r = fw.rules[pos];
   if (!r) throw serverError(`no rule at position ${pos}`);
-  return { ...r, pos, ipversion: String(r.source ?? r.dest ?? '').includes(':') ? 6 : undefined, digest: rulesDigest(g) };
+  const out: Record<string, unknown> = { ...r, pos, digest: listDigest(fw.rules) };
+  if (String(r.source ?? r.dest ?? '').includes(':')) out.ipversion = 6;
+  return out;
 }
 
 function pick(ctx: RouteContext): Record<string, ConfigValue> {
@@ -50,101 +100,80 @@ function pick(ctx: RouteContext): Record<string, ConfigValue> {
   return out;
 }
 
-function firewallRoutes(kind: Kind): Route[] {
-  const base = `/nodes/{node}/${kind.type}/{vmid}/firewall`;
-  const posParams = { ...guestParams, pos: p.int(0).opt };
-  const options = {
-    dhcp: p.bool().opt, enable: p.bool().opt, ipfilter: p.bool().opt, log_level_in: p.enum(LOG_LEVELS).opt,
-    log_level_out: p.enum(LOG_LEVELS).opt, macfilter: p.bool().opt, ndp: p.bool().opt,
-    policy_in: p.enum(['ACCEPT', 'REJECT', 'DROP']).opt, policy_out: p.enum(['ACCEPT', 'REJECT', 'DROP']).opt, radv: p.bool().opt,
-  };
+const deleteKeys = (ctx: RouteContext) => (str(ctx, 'delete') ?? '').split(/[,; ]/).filter(Boolean);
+const digestParam = { digest: p.string({ maxLength: 64 }).opt };
+
+function firewallRoutes(scope: Scope): Route[] {
+  const { base } = scope;
+  const posParams = { ...scope.params, pos: p.int(0).opt };
   return [
     {
-      method: 'GET', path: base, params: guestParams,
+      method: 'GET', path: `${base}/rules`, params: scope.params,
       handler: (ctx) => {
-        routeGuest(ctx, kind);
-        return ['rules', 'aliases', 'ipset', 'refs', 'options', 'log'].map((name) => ({ name }));
-      },
-    },
-    {
-      method: 'GET', path: `${base}/rules`, params: guestParams,
-      handler: (ctx) => {
-        const g = routeGuest(ctx, kind);
-        return g.firewall.rules.map((_, i) => {
-          const r = rule(g, i);
-          if (r.ipversion === undefined) delete r.ipversion;
-          return r;
-        });
+        const fw = scope.store(ctx);
+        return fw.rules.map((_, i) => ruleAt(fw, i));
       },
     },
     {
       method: 'POST', path: `${base}/rules`,
-      params: { ...guestParams, ...optional, action: ruleFields.action.req, type: ruleFields.type.req, digest: p.string({ maxLength: 64 }).opt, pos: p.int(0).opt },
+      params: { ...scope.params, ...optionalRule, ...digestParam, action: ruleFields.action.req, type: ruleFields.type.req, pos: p.int(0).opt },
       handler: (ctx) => {
-        const g = routeGuest(ctx, kind);
-        checkDigest(ctx, rulesDigest(g));
-        const pos = Math.min(num(ctx, 'pos') ?? 0, g.firewall.rules.length);
-        g.firewall.rules.splice(pos, 0, pick(ctx));
+        const fw = scope.store(ctx);
+        checkDigest(ctx, listDigest(fw.rules));
+        fw.rules.splice(Math.min(num(ctx, 'pos') ?? 0, fw.rules.length), 0, pick(ctx));
         return null;
       },
     },
-    {
-      method: 'GET', path: `${base}/rules/{pos}`, params: posParams,
-      handler: (ctx) => {
-        const r = rule(routeGuest(ctx, kind), num(ctx, 'pos') ?? 0);
-        if (r.ipversion === undefined) delete r.ipversion;
-        return r;
-      },
-    },
+    { method: 'GET', path: `${base}/rules/{pos}`, params: posParams, handler: (ctx) => ruleAt(scope.store(ctx), num(ctx, 'pos') ?? 0) },
     {
       method: 'PUT', path: `${base}/rules/{pos}`,
-      params: { ...posParams, ...optional, delete: p.configidList().opt, digest: p.string({ maxLength: 64 }).opt, moveto: p.int(0).opt },
+      params: { ...posParams, ...optionalRule, ...digestParam, delete: p.configidList().opt, moveto: p.int(0).opt },
       handler: (ctx) => {
-        const g = routeGuest(ctx, kind);
-        checkDigest(ctx, rulesDigest(g));
+        const fw = scope.store(ctx);
+        checkDigest(ctx, listDigest(fw.rules));
         const pos = num(ctx, 'pos') ?? 0;
-        const current = g.firewall.rules[pos];
+        const current = fw.rules[pos];
         if (!current) throw serverError(`no rule at position ${pos}`);
         const moveto = num(ctx, 'moveto');
         if (moveto !== undefined) {
-          g.firewall.rules.splice(pos, 1);
-          g.firewall.rules.splice(Math.min(moveto > pos ? moveto - 1 : moveto, g.firewall.rules.length), 0, current);
+          fw.rules.splice(pos, 1);
+          fw.rules.splice(Math.min(moveto > pos ? moveto - 1 : moveto, fw.rules.length), 0, current);
           return null;
         }
         Object.assign(current, pick(ctx));
-        for (const k of (str(ctx, 'delete') ?? '').split(/[,; ]/).filter(Boolean)) delete current[k];
+        for (const k of deleteKeys(ctx)) delete current[k];
         return null;
       },
     },
     {
-      method: 'DELETE', path: `${base}/rules/{pos}`, params: { ...posParams, digest: p.string({ maxLength: 64 }).opt },
+      method: 'DELETE', path: `${base}/rules/{pos}`, params: { ...posParams, ...digestParam },
       handler: (ctx) => {
-        const g = routeGuest(ctx, kind);
-        checkDigest(ctx, rulesDigest(g));
+        const fw = scope.store(ctx);
+        checkDigest(ctx, listDigest(fw.rules));
         const pos = num(ctx, 'pos') ?? 0;
-        if (!g.firewall.rules[pos]) throw serverError(`no rule at position ${pos}`);
-        g.firewall.rules.splice(pos, 1);
+        if (!fw.rules[pos]) throw serverError(`no rule at position ${pos}`);
+        fw.rules.splice(pos, 1);
         return null;
       },
     },
     {
-      method: 'GET', path: `${base}/options`, params: guestParams,
+      method: 'GET', path: `${base}/options`, params: scope.params,
       handler: (ctx) => {
-        const g = routeGuest(ctx, kind);
-        return { ...g.firewall.options, digest: listDigest(g.firewall.options) };
+        const fw = scope.store(ctx);
+        return { ...fw.options, digest: listDigest(fw.options) };
       },
     },
     {
       method: 'PUT', path: `${base}/options`,
-      params: { ...guestParams, ...options, delete: p.configidList().opt, digest: p.string({ maxLength: 64 }).opt },
+      params: (r) => ({ ...scope.params, ...scope.options(r), ...digestParam, delete: p.configidList().opt }),
       handler: (ctx) => {
-        const g = routeGuest(ctx, kind);
-        checkDigest(ctx, listDigest(g.firewall.options));
-        for (const k of Object.keys(options)) {
+        const fw = scope.store(ctx);
+        checkDigest(ctx, listDigest(fw.options));
+        for (const k of Object.keys(scope.options(ctx.sim.release))) {
           const v = ctx.params[k];
-          if (v !== undefined) g.firewall.options[k] = toConfigValue(v);
+          if (v !== undefined) fw.options[k] = toConfigValue(v);
         }
-        for (const k of (str(ctx, 'delete') ?? '').split(/[,; ]/).filter(Boolean)) delete g.firewall.options[k];
+        for (const k of deleteKeys(ctx)) delete fw.options[k];
         return null;
       },
     },
@@ -152,4 +181,13 @@ function firewallRoutes(kind: Kind): Route[] {
 }
 
 /** The routes of this module. */
-export const firewallRoutesAll: Route[] = KINDS.flatMap(firewallRoutes);
+export const firewallRoutesAll: Route[] = [
+  ...SCOPES.flatMap(firewallRoutes),
+  ...KINDS.map((kind): Route => ({
+    method: 'GET', path: `/nodes/{node}/${kind.type}/{vmid}/firewall`, params: guestParams,
+    handler: (ctx) => {
+      routeGuest(ctx, kind);
+      return ['rules', 'aliases', 'ipset', 'refs', 'options', 'log'].map((name) => ({ name }));
+    },
+  })),
+];

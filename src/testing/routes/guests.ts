@@ -271,6 +271,14 @@ function guestRoutes(kind: Kind): Route[] {
       },
     },
     { method: 'GET', path: `${base}/{vmid}/status/current`, params: guestParams, handler: statusCurrent(kind) },
+    {
+      method: 'GET', path: `${base}/{vmid}/pending`, params: guestParams,
+      handler: (ctx) => {
+        const g = routeGuest(ctx, kind);
+        const cfg = renderConfig(ctx.sim, g, g.config);
+        return Object.keys(cfg).filter((k) => k !== 'digest').sort().map((key) => ({ key, value: cfg[key] }));
+      },
+    },
   ];
   if (kind.type === 'qemu') {
     routes.push({
