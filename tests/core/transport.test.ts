@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import axios, { AxiosError, AxiosHeaders, CanceledError } from 'axios';
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
 import { createHttpsAgent, createLeanAdapter } from '../../src/core/transport.js';
@@ -95,6 +96,20 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       case '/api2/json/bom':
         send(res, 200, 'OK', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"data":"bom"}')]));
         return;
+      case '/api2/json/compressed': {
+        const enc = new URLSearchParams(url.split('?')[1] ?? '').get('enc') ?? 'gzip';
+        const plain = Buffer.from(JSON.stringify({ data: { compressed: enc, text: 'ünïcødé ✓' } }));
+        const packed =
+          enc === 'br'
+            ? brotliCompressSync(plain)
+            : enc === 'deflate'
+              ? deflateSync(plain)
+              : enc === 'deflate-raw'
+                ? deflateRawSync(plain)
+                : gzipSync(plain);
+        send(res, 200, 'OK', packed, { 'Content-Encoding': enc === 'deflate-raw' ? 'deflate' : enc });
+        return;
+      }
       case '/api2/json/text':
         send(res, 200, 'OK', 'not json at all', { 'Content-Type': 'text/plain' });
         return;
@@ -425,6 +440,10 @@ describe('both adapters answer the same', () => {
     ['strict JSON on a non-JSON body', { url: '/text', transitional: { silentJSONParsing: false, forcedJSONParsing: true }, responseType: 'json' }],
     ['big body', { url: '/big' }],
     ['BOM', { url: '/bom' }],
+    ...['gzip', 'deflate', 'deflate-raw', 'br'].map(
+      (enc): [string, AxiosRequestConfig] => [`${enc} body`, { url: `/compressed?enc=${enc}` }],
+    ),
+    ['compressed body, decompress: false', { url: '/compressed?enc=gzip', decompress: false, responseType: 'arraybuffer' }],
     ['connection reset before the answer', { url: '/reset' }],
     ['connection cut in the middle of the body', { url: '/cut' }],
     ['timeout', { url: '/slow', timeout: 80 }],

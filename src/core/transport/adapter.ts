@@ -5,6 +5,7 @@
  * @module
  */
 import https from 'node:https';
+import { brotliDecompressSync, constants as zlibConstants, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { AxiosError, AxiosHeaders, CanceledError } from 'axios';
 import type { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
@@ -57,8 +58,9 @@ type Body = string | Buffer | NodeJS.ReadableStream | undefined;
  *   error rejects with an `AxiosError` carrying the system code (`ECONNREFUSED`, `ECONNRESET`,
  *   `ERR_TLS_FINGERPRINT_MISMATCH`, `DEPTH_ZERO_SELF_SIGNED_CERT`, …) and the original as `cause`.
  *
- * Not supported (Proxmox needs none of them): `http:` URLs, proxies, redirects, decompression,
- * progress events, `maxRate`, `cancelToken`, `FormData` bodies (build multipart as a `Buffer`).
+ * A compressed answer (only if the caller sent `Accept-Encoding` itself) is decoded at the end.
+ * Not supported (Proxmox needs none of them): `http:` URLs, proxies, redirects, progress events,
+ * `maxRate`, `cancelToken`, `FormData` bodies (build multipart as a `Buffer`).
  *
  * @param agent - The agent that owns the connections and the TLS policy (see `createHttpsAgent`).
  * @returns An adapter for axios's `adapter` option.
@@ -167,7 +169,9 @@ function send(
   let origin: Origin;
   let path: string;
   const baseURL = config.baseURL;
-  if (baseURL && !(ABSOLUTE_URL.test(url) && config.allowAbsoluteUrls !== false)) {
+  // A url starting with a single `/` (the usual case) cannot be absolute: skip the regex.
+  const absolute = (url.charCodeAt(0) !== 47 || url.charCodeAt(1) === 47) && ABSOLUTE_URL.test(url);
+  if (baseURL && !(absolute && config.allowAbsoluteUrls !== false)) {
     origin = originOf(baseURL);
     let i = 0;
     while (url.charCodeAt(i) === 47 /* / */) i++;
@@ -454,10 +458,22 @@ function onEnd(this: ExchangeResponse): void {
   const response = exchange.response;
   if (exchange.done || response === undefined) return;
   exchange.finish();
-  const buffer =
+  let buffer =
     exchange.chunks !== undefined
       ? Buffer.concat(exchange.chunks, exchange.total)
       : (exchange.first ?? Buffer.alloc(0));
+  exchange.first = exchange.chunks = undefined;
+  // Nothing asks for compression, but a caller may send Accept-Encoding itself.
+  const encoding = this.headers['content-encoding'];
+  if (encoding !== undefined && exchange.config.decompress !== false) {
+    try {
+      buffer = decompress(buffer, encoding);
+    } catch (err) {
+      exchange.reject(AxiosError.from(err, undefined, exchange.config, exchange.req, response));
+      return;
+    }
+    delete (response.headers as Record<string, unknown>)['content-encoding'];
+  }
   if (exchange.config.responseType === 'arraybuffer') {
     response.data = buffer;
   } else {
@@ -465,9 +481,28 @@ function onEnd(this: ExchangeResponse): void {
     if (text.charCodeAt(0) === BOM) text = text.slice(1);
     response.data = text;
   }
-  exchange.first = exchange.chunks = undefined;
   settle(exchange.resolve, exchange.reject, response);
 }
+
+/** Decodes a compressed body as the stock adapter would (gzip, deflate with or without header, br). */
+function decompress(buffer: Buffer, encoding: string): Buffer {
+  if (buffer.length === 0) return buffer;
+  switch (encoding.trim().toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+      return gunzipSync(buffer, SYNC_FLUSH);
+    case 'deflate':
+      // RFC 9110 deflate is zlib-wrapped; some servers send it raw.
+      return (buffer[0]! & 0x0f) === 8 ? inflateSync(buffer, SYNC_FLUSH) : inflateRawSync(buffer, SYNC_FLUSH);
+    case 'br':
+      return brotliDecompressSync(buffer);
+    default:
+      return buffer;
+  }
+}
+
+/** Accept a body whose compressed stream ends without its final block, as axios does. */
+const SYNC_FLUSH = { finishFlush: zlibConstants.Z_SYNC_FLUSH };
 
 /** axios's `settle`: resolves when `validateStatus` accepts the status (or there is none), else rejects. */
 function settle(resolve: Resolve, reject: Reject, response: AxiosResponse): void {
