@@ -124,6 +124,10 @@ async function handle(opts: HandlerOptions, req: IncomingMessage, res: ServerRes
   const url = new URL(req.url ?? '/', 'https://localhost');
   const rawPath = url.pathname;
 
+  if (!['GET', 'POST', 'PUT', 'DELETE'].includes(method)) {
+    send(res, 501, `method '${method}' not available`, undefined);
+    return;
+  }
   const delay = opts.latencyMs + sim.faults.addedLatency;
   if (delay > 0) await sleep(delay);
 
