@@ -120,7 +120,9 @@ function destroy(kind: Kind) {
     const g = routeGuest(ctx, kind);
     checkLock(g, { skiplock: bool(ctx, 'skiplock') });
     if (Number(g.config.protection ?? 0) === 1) throw serverError(`can't remove ${kind.word} ${g.vmid} - protection mode enabled`);
-    if (g.status === 'running') {
+    // A container's `force` destroys it even while it runs (PVE stops it first).
+    const force = kind.type === 'lxc' && bool(ctx, 'force');
+    if (g.status === 'running' && !force) {
       throw serverError(kind.type === 'qemu' ? `VM ${g.vmid} is running - destroy failed` : `CT ${g.vmid} is running`);
     }
     const purge = bool(ctx, 'purge');
