@@ -49,7 +49,7 @@ describeEachRelease('Cluster', (release) => {
     const scope = mockApi()
       .get('/cluster/log')
       .query({ max: '2' })
-      .replyData(200, [{ uid: '1', time: '1710334643', node: 'pve1', pri: '6', tag: 'pvedaemon', pid: 42, user: 'root@pam', msg: 'start VM 100' }]);
+      .replyData(200, [{ uid: 1, time: '1710334643', node: 'pve1', pri: '6', tag: 'pvedaemon', pid: 42, user: 'root@pam', msg: 'start VM 100' }]);
     const log = await new Cluster(api()).log({ max: 2 });
     expect(log).toEqual([{ uid: '1', time: 1710334643, node: 'pve1', pri: 6, tag: 'pvedaemon', pid: 42, user: 'root@pam', msg: 'start VM 100' }]);
     expect(scope.isDone()).toBe(true);

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { ConfigValue } from '../config-params.js';
-import { looseBoolean, looseNumber, propertyStringOrObject } from './loose.js';
+import { looseBoolean, looseNumber, looseString, propertyStringOrObject } from './loose.js';
 
 /**
  * A scheduled backup job (`GET /cluster/backup`, `GET /cluster/backup/{id}`). Proxmox's own keys;
@@ -19,18 +19,18 @@ import { looseBoolean, looseNumber, propertyStringOrObject } from './loose.js';
  * ```
  */
 export const BackupJobSchema = z.looseObject({
-  id: z.string(),
+  id: looseString,
   type: z.string().optional(),
   schedule: z.string().optional(),
   enabled: looseBoolean.optional(),
   storage: z.string().optional(),
-  node: z.string().optional(),
-  vmid: z.string().optional(),
+  node: looseString.optional(),
+  vmid: looseString.optional(),
   all: looseBoolean.optional(),
-  exclude: z.string().optional(),
-  pool: z.string().optional(),
+  exclude: looseString.optional(),
+  pool: looseString.optional(),
   mode: z.string().optional(),
-  compress: z.string().optional(),
+  compress: looseString.optional(),
   comment: z.string().optional(),
   mailto: z.string().optional(),
   mailnotification: z.string().optional(),

@@ -6,7 +6,7 @@
  * @module
  */
 import { z } from 'zod';
-import { looseBoolean, looseNumber } from './loose.js';
+import { looseBoolean, looseNumber, looseString } from './loose.js';
 
 /**
  * One entry of `GET /cluster/status`: the cluster itself (`type: 'cluster'`, with `quorate`,
@@ -21,7 +21,7 @@ import { looseBoolean, looseNumber } from './loose.js';
 export const ClusterStatusEntrySchema = z.looseObject({
   type: z.string(),
   id: z.string(),
-  name: z.string(),
+  name: looseString,
   ip: z.string().optional(),
   level: z.string().optional(),
   local: looseBoolean.optional(),
@@ -52,9 +52,9 @@ export type ClusterStatusEntry = z.infer<typeof ClusterStatusEntrySchema>;
  */
 export const ClusterTaskSchema = z.looseObject({
   upid: z.string(),
-  node: z.string().optional(),
+  node: looseString.optional(),
   type: z.string().optional(),
-  id: z.string().optional(),
+  id: looseString.optional(),
   user: z.string().optional(),
   status: z.string().optional(),
   pid: looseNumber.optional(),
@@ -90,8 +90,8 @@ export const ClusterLogEntrySchema = z.looseObject({
   msg: z.string().optional(),
   pri: looseNumber.optional(),
   pid: looseNumber.optional(),
-  uid: z.string().optional(),
-  id: z.string().optional(),
+  uid: looseString.optional(),
+  id: looseString.optional(),
 });
 
 /**
@@ -116,17 +116,17 @@ export type ClusterLogEntry = z.infer<typeof ClusterLogEntrySchema>;
 export const ClusterResourceSchema = z.looseObject({
   id: z.string(),
   type: z.string(),
-  node: z.string().optional(),
+  node: looseString.optional(),
   status: z.string().optional(),
-  name: z.string().optional(),
+  name: looseString.optional(),
   vmid: looseNumber.optional(),
-  pool: z.string().optional(),
+  pool: looseString.optional(),
   storage: z.string().optional(),
   plugintype: z.string().optional(),
   content: z.string().optional(),
   shared: looseBoolean.optional(),
   template: looseBoolean.optional(),
-  tags: z.string().optional(),
+  tags: looseString.optional(),
   lock: z.string().optional(),
   hastate: z.string().optional(),
   level: z.string().optional(),
@@ -172,7 +172,7 @@ export const NextIdSchema = z.coerce.number().int().min(100);
  * ```
  */
 export const NodeListEntrySchema = z.looseObject({
-  node: z.string(),
+  node: looseString,
   status: z.string().optional(),
   cpu: looseNumber.optional(),
   maxcpu: looseNumber.optional(),

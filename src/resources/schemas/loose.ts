@@ -40,3 +40,15 @@ export const looseBoolean = z
  * ```
  */
 export const propertyStringOrObject = z.union([z.string(), z.record(z.string(), z.unknown())]);
+
+/**
+ * A text field Proxmox may send as a number (an id or name that looks numeric, `compress: 0`): read
+ * as a string.
+ *
+ * @example
+ * ```ts
+ * looseString.parse(0);     // '0'
+ * looseString.parse('zstd'); // 'zstd'
+ * ```
+ */
+export const looseString = z.union([z.string(), z.number()]).transform(String);

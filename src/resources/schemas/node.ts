@@ -6,7 +6,7 @@
  * @module
  */
 import { z } from 'zod';
-import { looseBoolean, looseNumber } from './loose.js';
+import { looseBoolean, looseNumber, looseString } from './loose.js';
 
 const usage = z.looseObject({
   total: looseNumber.optional(),
@@ -65,9 +65,9 @@ export type NodeStatus = z.infer<typeof NodeStatusSchema>;
  */
 export const NodeTaskEntrySchema = z.looseObject({
   upid: z.string(),
-  node: z.string().optional(),
+  node: looseString.optional(),
   type: z.string().optional(),
-  id: z.string().optional(),
+  id: looseString.optional(),
   user: z.string().optional(),
   status: z.string().optional(),
   pid: looseNumber.optional(),

@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from 'zod';
-import { looseBoolean, looseNumber } from './loose.js';
+import { looseBoolean, looseNumber, looseString } from './loose.js';
 
 /**
  * One member of a pool: a guest (`type` `qemu` or `lxc`, with `vmid`) or a storage (`type`
@@ -19,10 +19,10 @@ import { looseBoolean, looseNumber } from './loose.js';
 export const PoolMemberSchema = z.looseObject({
   id: z.string(),
   type: z.string(),
-  node: z.string().optional(),
+  node: looseString.optional(),
   vmid: looseNumber.optional(),
   storage: z.string().optional(),
-  name: z.string().optional(),
+  name: looseString.optional(),
   status: z.string().optional(),
   template: looseBoolean.optional(),
 });
@@ -46,7 +46,7 @@ export type PoolMember = z.infer<typeof PoolMemberSchema>;
  * ```
  */
 export const PoolSummarySchema = z.looseObject({
-  poolid: z.string(),
+  poolid: looseString,
   comment: z.string().optional(),
   members: z.array(PoolMemberSchema).optional(),
 });
