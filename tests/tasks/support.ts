@@ -4,6 +4,7 @@
  */
 import nock from 'nock';
 import { ProxmoxAPI } from '../../src/index.js';
+import { mockApi, type ApiScope, type MockApiOptions } from '../support/nock.js';
 import type { Clock } from '../../src/tasks/clock.js';
 
 export const ORIGIN = 'https://pve.test:8006';
@@ -167,12 +168,17 @@ export class FakeTask {
     return out;
   }
 
-  /** Installs persistent interceptors on `origin` for the task's endpoints on `node`. */
-  install(origin: string, node: string, upid: string): nock.Scope {
-    const base = `/api2/json/nodes/${node}/tasks/${encodeURIComponent(upid).replace(/%3A/g, ':').replace(/%40/g, '@')}`;
-    return nock(origin)
+  /**
+   * Installs persistent interceptors for the task's endpoints on `node` in a schema-checked
+   * {@link mockApi} scope (PVE by default, of the enclosing release).
+   */
+  install(node: string, upid: string, options: MockApiOptions = {}): ApiScope {
+    const base = `/nodes/${node}/tasks/${encodeURIComponent(upid).replace(/%3A/g, ':').replace(/%40/g, '@')}`;
+    const origin = 'https://proxmox.test';
+    const scope = mockApi(options);
+    scope
       .persist()
-      .get((uri) => uri.split('?')[0] === `${base}/status`)
+      .get(`${base}/status`)
       .reply((uri) => {
         const at = this.now();
         this.requests.push({ kind: 'status', at, query: new URL(uri, origin).searchParams });
@@ -199,8 +205,11 @@ export class FakeTask {
           },
           JSON_HEADERS,
         ];
-      })
-      .get((uri) => uri.split('?')[0] === `${base}/log`)
+      });
+    scope
+      .persist()
+      .get(`${base}/log`)
+      .query(true)
       .reply((uri) => {
         const at = this.now();
         const query = new URL(uri, origin).searchParams;
@@ -213,5 +222,6 @@ export class FakeTask {
         const data = all.slice(first - 1, first - 1 + limit).map((t, i) => ({ n: first + i, t }));
         return [200, { data, total: all.length }, JSON_HEADERS];
       });
+    return scope;
   }
 }

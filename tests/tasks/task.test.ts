@@ -1,13 +1,14 @@
-import nock from 'nock';
 import { InvalidResponseError, Task, TaskStatusSchema, type TaskDoneEvent } from '../../src/index.js';
-import { JSON_HEADERS, ORIGIN, PBS_ORIGIN, nockLifecycle, pbsApi, pveApi, rejection } from './support.js';
+import { describeEachRelease } from '../support/oracle.js';
+import { mockApi } from '../support/nock.js';
+import { JSON_HEADERS, nockLifecycle, pbsApi, pveApi, rejection } from './support.js';
 
 nockLifecycle();
 
 const UPID = 'UPID:pve1:000A1B2C:0123ABCD:65F1A2B3:qmstart:100:root@pam:';
-const TASK_PATH = `/api2/json/nodes/pve1/tasks/${UPID}`;
+const TASK_PATH = `/nodes/pve1/tasks/${UPID}`;
 
-describe('Task', () => {
+describeEachRelease('Task', () => {
   it('takes its identity from the UPID without a request', () => {
     const task = new Task(pveApi(), UPID);
     expect(task.upid).toBe(UPID);
@@ -33,7 +34,7 @@ describe('Task', () => {
   });
 
   it('status(): GET /nodes/{node}/tasks/{upid}/status, numbers coerced, unknown fields kept', async () => {
-    nock(ORIGIN)
+    mockApi()
       .get(`${TASK_PATH}/status`)
       .reply(200, {
         data: { status: 'stopped', exitstatus: 'OK', pid: '662316', pstart: 19114957, starttime: '1710334643', upid: UPID, node: 'pve1', type: 'qmstart', id: '100', user: 'root@pam', newfield: 'x' },
@@ -43,12 +44,12 @@ describe('Task', () => {
   });
 
   it('status(): an answer without a status is an InvalidResponseError', async () => {
-    nock(ORIGIN).get(`${TASK_PATH}/status`).reply(200, { data: { pid: 1 } }, JSON_HEADERS);
+    mockApi().get(`${TASK_PATH}/status`).reply(200, { data: { pid: 1 } }, JSON_HEADERS);
     expect(await rejection(new Task(pveApi(), UPID).status())).toBeInstanceOf(InvalidResponseError);
   });
 
   it('status() passes the signal to the request', async () => {
-    nock(ORIGIN).get(`${TASK_PATH}/status`).delay(800).reply(200, { data: { status: 'running' } }, JSON_HEADERS);
+    mockApi().get(`${TASK_PATH}/status`).delay(800).reply(200, { data: { status: 'running' } }, JSON_HEADERS);
     const ac = new AbortController();
     const pending = new Task(pveApi(), UPID).status({ signal: ac.signal });
     setTimeout(() => ac.abort(), 20);
@@ -59,7 +60,7 @@ describe('Task', () => {
   });
 
   it('log({ start, limit }): sends both, returns { n, t } lines', async () => {
-    nock(ORIGIN)
+    mockApi()
       .get(`${TASK_PATH}/log`)
       .query({ start: '10', limit: '5' })
       .reply(200, { data: [{ n: 11, t: 'line 11' }, { n: '12', t: 'line 12' }], total: 12 }, JSON_HEADERS);
@@ -70,12 +71,12 @@ describe('Task', () => {
   });
 
   it('log(): defaults to start 0, limit 50', async () => {
-    nock(ORIGIN).get(`${TASK_PATH}/log`).query({ start: '0', limit: '50' }).reply(200, { data: [{ n: 1, t: 'hello' }] }, JSON_HEADERS);
+    mockApi().get(`${TASK_PATH}/log`).query({ start: '0', limit: '50' }).reply(200, { data: [{ n: 1, t: 'hello' }] }, JSON_HEADERS);
     await expect(new Task(pveApi(), UPID).log()).resolves.toEqual([{ n: 1, t: 'hello' }]);
   });
 
   it('log(): reads the single-object answer some releases give for a missing log file', async () => {
-    nock(ORIGIN).get(`${TASK_PATH}/log`).query(true).reply(200, { data: { n: 1, t: 'unable to open file - No such file or directory' } }, JSON_HEADERS);
+    mockApi().get(`${TASK_PATH}/log`).query(true).reply(200, { data: { n: 1, t: 'unable to open file - No such file or directory' } }, JSON_HEADERS);
     await expect(new Task(pveApi(), UPID).log()).resolves.toEqual([{ n: 1, t: 'unable to open file - No such file or directory' }]);
   });
 
@@ -88,7 +89,7 @@ describe('Task', () => {
   it('fullLog(): pages by 50 until a short page (3 pages)', async () => {
     const line = (n: number): { n: number; t: string } => ({ n, t: `line ${n}` });
     const range = (from: number, to: number): Array<{ n: number; t: string }> => Array.from({ length: to - from + 1 }, (_, i) => line(from + i));
-    const scope = nock(ORIGIN)
+    const scope = mockApi()
       .get(`${TASK_PATH}/log`).query({ start: '0', limit: '50' }).reply(200, { data: range(1, 50), total: 120 }, JSON_HEADERS)
       .get(`${TASK_PATH}/log`).query({ start: '50', limit: '50' }).reply(200, { data: range(51, 100), total: 120 }, JSON_HEADERS)
       .get(`${TASK_PATH}/log`).query({ start: '100', limit: '50' }).reply(200, { data: range(101, 120), total: 120 }, JSON_HEADERS);
@@ -99,7 +100,7 @@ describe('Task', () => {
 
   it('fullLog(): a log of exactly one full page needs one more (empty) page', async () => {
     const lines = Array.from({ length: 4 }, (_, i) => ({ n: i + 1, t: `l${i + 1}` }));
-    const scope = nock(ORIGIN)
+    const scope = mockApi()
       .get(`${TASK_PATH}/log`).query({ start: '0', limit: '4' }).reply(200, { data: lines }, JSON_HEADERS)
       .get(`${TASK_PATH}/log`).query({ start: '4', limit: '4' }).reply(200, { data: [] }, JSON_HEADERS);
     await expect(new Task(pveApi(), UPID).fullLog({ pageSize: 4 })).resolves.toEqual(lines);
@@ -111,7 +112,7 @@ describe('Task', () => {
   });
 
   it('stop(): DELETE /nodes/{node}/tasks/{upid}', async () => {
-    const scope = nock(ORIGIN).delete(TASK_PATH).reply(200, { data: null }, JSON_HEADERS);
+    const scope = mockApi().delete(TASK_PATH).reply(200, { data: null }, JSON_HEADERS);
     await expect(new Task(pveApi(), UPID).stop()).resolves.toBeUndefined();
     expect(scope.isDone()).toBe(true);
   });
@@ -120,10 +121,10 @@ describe('Task', () => {
 describe('Task on Proxmox Backup Server', () => {
   const PBS_UPID = 'UPID:pbs1:00000F6A:00012F5E:0000001B:65F1A2B3:backup:store1\\x3avm-100:root@pam!tok:';
   // The path tag encodes the backslash; `:`, `@` and `!` stay as they are.
-  const PBS_PATH = `/api2/json/nodes/localhost/tasks/${PBS_UPID.replace(/\\/g, '%5C')}`;
+  const PBS_PATH = `/nodes/localhost/tasks/${PBS_UPID.replace(/\\/g, '%5C')}`;
 
   it('addresses the task endpoints on node localhost', async () => {
-    const scope = nock(PBS_ORIGIN)
+    const scope = mockApi({ product: 'pbs' })
       .get(`${PBS_PATH}/status`)
       .reply(200, { data: { status: 'running', upid: PBS_UPID, node: 'pbs1', pid: 3946, pstart: 77662, starttime: 1710334643, type: 'backup', id: 'store1:vm/100', user: 'root@pam', tokenid: 'tok' } }, JSON_HEADERS)
       .delete(PBS_PATH)
@@ -138,7 +139,7 @@ describe('Task on Proxmox Backup Server', () => {
 
   it('fullLog() keeps each line once although PBS repeats line `start`', async () => {
     const line = (n: number): { n: number; t: string } => ({ n, t: `line ${n}` });
-    nock(PBS_ORIGIN)
+    mockApi({ product: 'pbs' })
       .get(`${PBS_PATH}/log`).query({ start: '0', limit: '3' }).reply(200, { data: [line(1), line(2), line(3)] }, JSON_HEADERS)
       .get(`${PBS_PATH}/log`).query({ start: '3', limit: '3' }).reply(200, { data: [line(3), line(4), line(5)] }, JSON_HEADERS)
       .get(`${PBS_PATH}/log`).query({ start: '5', limit: '3' }).reply(200, { data: [line(5)] }, JSON_HEADERS);

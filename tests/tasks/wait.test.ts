@@ -2,7 +2,7 @@
  * `task.wait()` against nock, on the real clock with short delays. The fake task's own time is
  * counted in requests (10 ms each), so what the waiter sees does not depend on the machine's load.
  */
-import nock from 'nock';
+import { mockApi } from '../support/nock.js';
 import {
   AbortError,
   Task,
@@ -14,7 +14,7 @@ import {
   type TaskLogEvent,
   type TaskLogLine,
 } from '../../src/index.js';
-import { FakeTask, JSON_HEADERS, ORIGIN, PBS_ORIGIN, nockLifecycle, pbsApi, pbsUpid, pveApi, pveUpid, rejection, type TaskScript } from './support.js';
+import { FakeTask, JSON_HEADERS, nockLifecycle, pbsApi, pbsUpid, pveApi, pveUpid, rejection, type TaskScript } from './support.js';
 
 nockLifecycle();
 
@@ -34,7 +34,7 @@ interface Run {
 function pveTask(script: TaskScript, upid = pveUpid()): Run {
   const api = pveApi();
   const fake = new FakeTask(script);
-  fake.install(ORIGIN, 'pve1', upid);
+  fake.install('pve1', upid);
   const logEvents: TaskLogEvent[] = [];
   const doneEvents: TaskDoneEvent[] = [];
   api.on('task:log', (e) => logEvents.push(e));
@@ -120,10 +120,10 @@ describe('task.wait()', () => {
 
   it('treats a stopped status without an exit status as a failure', async () => {
     const upid = pveUpid();
-    nock(ORIGIN)
-      .get(`/api2/json/nodes/pve1/tasks/${upid}/log`).query(true).reply(200, { data: [{ n: 1, t: 'no content' }] }, JSON_HEADERS)
-      .get(`/api2/json/nodes/pve1/tasks/${upid}/status`).reply(200, { data: { status: 'stopped' } }, JSON_HEADERS)
-      .get(`/api2/json/nodes/pve1/tasks/${upid}/log`).query(true).reply(200, { data: [{ n: 1, t: 'no content' }] }, JSON_HEADERS);
+    mockApi()
+      .get(`/nodes/pve1/tasks/${upid}/log`).query(true).reply(200, { data: [{ n: 1, t: 'no content' }] }, JSON_HEADERS)
+      .get(`/nodes/pve1/tasks/${upid}/status`).reply(200, { data: { status: 'stopped' } }, JSON_HEADERS)
+      .get(`/nodes/pve1/tasks/${upid}/log`).query(true).reply(200, { data: [{ n: 1, t: 'no content' }] }, JSON_HEADERS);
     const err = await rejection(new Task(pveApi(), upid).wait(FAST));
     expect(err).toBeInstanceOf(TaskFailedError);
     expect((err as TaskFailedError).exitStatus).toBe('unknown');
@@ -192,7 +192,7 @@ describe('task.wait()', () => {
 
   it('aborts at once during a request', async () => {
     const upid = pveUpid();
-    nock(ORIGIN).get(`/api2/json/nodes/pve1/tasks/${upid}/log`).query(true).delay(800).reply(200, { data: [] }, JSON_HEADERS);
+    mockApi().get(`/nodes/pve1/tasks/${upid}/log`).query(true).delay(800).reply(200, { data: [] }, JSON_HEADERS);
     const ac = new AbortController();
     const pending = new Task(pveApi(), upid).wait({ ...FAST, signal: ac.signal });
     setTimeout(() => ac.abort(), 30);
@@ -222,9 +222,9 @@ describe('task.wait()', () => {
 
   it('a user error from the status endpoint is not swallowed', async () => {
     const upid = pveUpid();
-    nock(ORIGIN)
-      .get(`/api2/json/nodes/pve1/tasks/${upid}/log`).query(true).reply(200, { data: [{ n: 1, t: 'x' }] }, JSON_HEADERS)
-      .get(`/api2/json/nodes/pve1/tasks/${upid}/status`).reply(403, { data: null }, JSON_HEADERS);
+    const scope = mockApi();
+    scope.get(`/nodes/pve1/tasks/${upid}/log`).query(true).reply(200, { data: [{ n: 1, t: 'x' }] }, JSON_HEADERS);
+    scope.get(`/nodes/pve1/tasks/${upid}/status`).replyError(403, 'Permission check failed (/nodes/pve1, Sys.Audit)');
     const err = await rejection(new Task(pveApi(), upid).wait(FAST));
     expect(err.name).toBe('PermissionError');
   });
@@ -246,7 +246,7 @@ describe('task.wait() on Proxmox Backup Server', () => {
         semantics: 'pbs',
       },
     );
-    fake.install(PBS_ORIGIN, 'localhost', upid);
+    fake.install('localhost', upid, { product: 'pbs' });
     const seen: TaskLogLine[] = [];
     const result = await new Task(api, upid).wait({ ...FAST, onLog: (lines) => seen.push(...lines) });
     const all = numbered(['starting garbage collection on store store1', 'Start GC phase1 (mark used chunks)', 'Start GC phase2 (sweep unused chunks)', 'TASK OK']);
@@ -269,10 +269,10 @@ describe('pollTaskUntilComplete', () => {
     // A UPID from 2024 and a 400 every time: the grace is the first 3 s of waiting, so this ends in
     // the timeout; wait-timing.test.ts shows the 400 thrown once the grace is over.
     const upid = pveUpid(Date.UTC(2024, 0, 1));
-    nock(ORIGIN)
+    mockApi()
       .persist()
-      .get(`/api2/json/nodes/pve1/tasks/${upid}/log`).query(true).reply(200, { data: { n: 1, t: 'unable to open file - No such file or directory' } }, JSON_HEADERS)
-      .get(`/api2/json/nodes/pve1/tasks/${upid}/status`).reply(400, { errors: { upid: 'no such task' }, data: null }, JSON_HEADERS);
+      .get(`/nodes/pve1/tasks/${upid}/log`).query(true).reply(200, { data: { n: 1, t: 'unable to open file - No such file or directory' } }, JSON_HEADERS)
+      .get(`/nodes/pve1/tasks/${upid}/status`).reply(400, { errors: { upid: 'no such task' }, data: null }, JSON_HEADERS);
     const err = await rejection(pollTaskUntilComplete(pveApi(), upid, { ...FAST, timeoutMs: 60 }));
     expect(err).toBeInstanceOf(TaskTimeoutError);
   });
