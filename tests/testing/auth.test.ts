@@ -1,10 +1,11 @@
 import { startSimulator, type Simulator } from '../../src/testing/index.js';
+import { oracleHook } from '../support/oracle.js';
 import { call } from './client.js';
 
 describe('simulator auth', () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startSimulator({ clock: { manual: true } });
+    sim = await startSimulator({ clock: { manual: true }, onRequest: oracleHook() });
   });
   afterAll(() => sim.close());
   afterEach(() => {
@@ -113,7 +114,7 @@ describe('simulator auth', () => {
 describe('simulator permissions', () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startSimulator({ clock: { manual: true } });
+    sim = await startSimulator({ clock: { manual: true }, onRequest: oracleHook() });
   });
   afterAll(() => sim.close());
 

@@ -1,11 +1,12 @@
 import https from 'node:https';
 import { startSimulator, type Simulator } from '../../src/testing/index.js';
+import { oracleHook } from '../support/oracle.js';
 import { call, taskStatus } from './client.js';
 
 describe('simulator faults', () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startSimulator({ clock: { manual: true } });
+    sim = await startSimulator({ clock: { manual: true }, onRequest: oracleHook() });
   });
   afterAll(() => sim.close());
   afterEach(() => sim.faults.clear());
@@ -53,7 +54,7 @@ describe('simulator faults', () => {
 
 describe('simulator clock', () => {
   it('runs tasks on scaled real time', async () => {
-    const sim = await startSimulator({ clock: { speed: 100 } });
+    const sim = await startSimulator({ clock: { speed: 100 }, onRequest: oracleHook() });
     try {
       const r = await call(sim, 'POST', '/nodes/pve1/qemu/101/status/start');
       const upid = String(r.body.data);
@@ -66,7 +67,7 @@ describe('simulator clock', () => {
   });
 
   it('stands still in manual mode until advanced, and runAll finishes everything', async () => {
-    const sim = await startSimulator({ clock: { manual: true, start: Date.UTC(2025, 0, 1) } });
+    const sim = await startSimulator({ clock: { manual: true, start: Date.UTC(2025, 0, 1) }, onRequest: oracleHook() });
     try {
       expect(sim.clock.now()).toBe(Date.UTC(2025, 0, 1));
       const r = await call(sim, 'POST', '/nodes/pve1/qemu/100/migrate', { target: 'pve3', online: 1, 'with-local-disks': 1 });

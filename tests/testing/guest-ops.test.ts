@@ -1,4 +1,5 @@
 import { startSimulator, type Simulator } from '../../src/testing/index.js';
+import { oracleHook, takeViolations } from '../support/oracle.js';
 import { call, taskLog, taskStatus } from './client.js';
 
 type Row = Record<string, unknown>;
@@ -6,7 +7,7 @@ type Row = Record<string, unknown>;
 describe('simulator guest operations', () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startSimulator({ clock: { manual: true } });
+    sim = await startSimulator({ clock: { manual: true }, onRequest: oracleHook() });
   });
   afterAll(() => sim.close());
   afterEach(() => {
@@ -116,6 +117,7 @@ describe('simulator guest operations', () => {
     expect((await call(sim, 'PUT', '/nodes/pve1/qemu/101/resize', { disk: 'scsi0', size: '32G' })).reason).toBe('shrinking disks is not supported');
     expect((await call(sim, 'PUT', '/nodes/pve1/qemu/101/resize', { disk: 'scsi5', size: '+1G' })).reason).toBe("disk 'scsi5' does not exist");
     expect((await call(sim, 'PUT', '/nodes/pve1/qemu/101/resize', { disk: 'scsi0', size: '1X' })).body.errors).toEqual({ size: 'value does not match the regex pattern' });
+    expect(takeViolations()).toEqual([expect.stringContaining('size')]);
     await finish(await call(sim, 'PUT', '/nodes/pve1/qemu/101/resize', { disk: 'scsi0', size: '+16G' }));
     expect(sim.state.guest(101)?.config.scsi0).toBe('local-lvm:vm-101-disk-0,size=80G');
 

@@ -1,4 +1,5 @@
 import { startSimulator, type Release, type Simulator } from '../../src/testing/index.js';
+import { oracleHook, takeViolations } from '../support/oracle.js';
 import { call, taskStatus } from './client.js';
 
 type Row = Record<string, unknown>;
@@ -7,7 +8,7 @@ const rows = (r: { body: { data?: unknown } }) => r.body.data as Row[];
 describe('simulator storage, pools, backup jobs, services, firewall', () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startSimulator({ clock: { manual: true } });
+    sim = await startSimulator({ clock: { manual: true }, onRequest: oracleHook() });
   });
   afterAll(() => sim.close());
   afterEach(() => sim.state.reset());
@@ -85,6 +86,7 @@ describe('simulator storage, pools, backup jobs, services, firewall', () => {
     sim.clock.advance(2_000);
     expect((await call(sim, 'GET', '/nodes/pve1/services/pveproxy/state')).body.data).toMatchObject({ state: 'dead' });
     expect((await call(sim, 'POST', '/nodes/pve1/services/nosuch/start')).status).toBe(400);
+    expect(takeViolations()).toEqual([expect.stringContaining('service')]);
   });
 
   it('answers node status', async () => {
@@ -121,6 +123,7 @@ describe('simulator storage, pools, backup jobs, services, firewall', () => {
     expect(rows(await call(sim, 'GET', '/nodes/pve2/firewall/rules'))).toEqual([expect.objectContaining({ pos: 0, macro: 'Ping' })]);
     expect((await call(sim, 'PUT', '/nodes/pve2/firewall/options', { tcpflags: 1, nosmurfs: 1 })).status).toBe(200);
     expect((await call(sim, 'PUT', '/nodes/pve2/firewall/options', { policy_in: 'DROP' })).status).toBe(400);
+    expect(takeViolations()).toEqual([expect.stringContaining('policy_in')]);
   });
 
   it('shows a guest\'s pending config', async () => {
@@ -132,7 +135,7 @@ describe('simulator storage, pools, backup jobs, services, firewall', () => {
 describe.each<Release>(['7.4', '8.4', '9.1'])('release differences (PVE %s)', (release) => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startSimulator({ release, clock: { manual: true } });
+    sim = await startSimulator({ release, clock: { manual: true }, onRequest: oracleHook({ release }) });
   });
   afterAll(() => sim.close());
 
@@ -143,6 +146,7 @@ describe.each<Release>(['7.4', '8.4', '9.1'])('release differences (PVE %s)', (r
   it('serves PUT /pools only from 8.4, /pools/{poolid} everywhere', async () => {
     const r = await call(sim, 'PUT', '/pools', { poolid: 'lab', comment: 'x' });
     expect(r.status).toBe(release === '7.4' ? 501 : 200);
+    if (release === '7.4') expect(takeViolations()).toHaveLength(1);
     expect((await call(sim, 'PUT', '/pools/lab', { comment: 'y' })).status).toBe(200);
   });
 

@@ -1,12 +1,13 @@
 import https from 'node:https';
 import net from 'node:net';
 import { startSimulator, type Simulator } from '../../src/testing/index.js';
+import { oracleHook, takeViolations } from '../support/oracle.js';
 import { call } from './client.js';
 
 describe('simulator server', () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startSimulator();
+    sim = await startSimulator({ onRequest: oracleHook() });
   });
   afterAll(() => sim.close());
 
@@ -44,6 +45,8 @@ describe('simulator server', () => {
     expect(range.body.errors).toEqual({ vmid: 'value must have a minimum value of 100' });
     const enumerated = await call(sim, 'GET', '/cluster/resources', { type: 'vms' });
     expect(enumerated.body.errors?.type).toBe("value 'vms' does not have a value in the enumeration 'vm, storage, node, sdn'");
+    // The schema oracle agrees: each of these requests breaks the official schema.
+    expect(takeViolations().length).toBeGreaterThanOrEqual(5);
   });
 
   it('answers 501 for an unknown path or method', async () => {
@@ -52,6 +55,7 @@ describe('simulator server', () => {
     expect(r.reason).toBe("Method 'GET /nodes/pve1/nothing' not implemented");
     const m = await call(sim, 'DELETE', '/version');
     expect(m.status).toBe(501);
+    expect(takeViolations().length).toBe(2);
   });
 
   it('answers PVE\'s "does not exist" for an unknown guest', async () => {
@@ -87,7 +91,7 @@ describe('simulator server', () => {
   });
 
   it('runs two simulators at once, and close() frees the port', async () => {
-    const other = await startSimulator({ release: '7.4' });
+    const other = await startSimulator({ release: '7.4', onRequest: oracleHook({ release: '7.4' }) });
     expect(other.port).not.toBe(sim.port);
     const a = await call(sim, 'GET', '/version');
     const b = await call(other, 'GET', '/version');
@@ -104,10 +108,11 @@ describe('simulator server', () => {
 
   it('calls onRequest for every request with path, query and body', async () => {
     const seen: Array<{ method: string; path: string; query: unknown; body: unknown }> = [];
+    const oracle = sim.onRequest;
     sim.onRequest = (r) => seen.push(r);
     await call(sim, 'GET', '/cluster/resources', { type: 'vm' });
     await call(sim, 'PUT', '/nodes/pve1/qemu/101/config', { description: 'hello world' });
-    sim.onRequest = undefined;
+    sim.onRequest = oracle;
     expect(seen).toEqual([
       { method: 'GET', path: '/cluster/resources', query: { type: 'vm' }, body: {} },
       { method: 'PUT', path: '/nodes/pve1/qemu/101/config', query: {}, body: { description: 'hello world' } },

@@ -1,4 +1,5 @@
 import { startSimulator, type Simulator } from '../../src/testing/index.js';
+import { oracleHook } from '../support/oracle.js';
 import { call, seg, taskLog, taskStatus } from './client.js';
 
 const UPID_RE = /^UPID:pve1:[0-9A-F]{8}:[0-9A-F]{8,9}:[0-9A-F]{8}:qmstart:101:root@pam!sim:$/;
@@ -6,7 +7,7 @@ const UPID_RE = /^UPID:pve1:[0-9A-F]{8}:[0-9A-F]{8,9}:[0-9A-F]{8}:qmstart:101:ro
 describe('simulator tasks', () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startSimulator({ clock: { manual: true } });
+    sim = await startSimulator({ clock: { manual: true }, onRequest: oracleHook() });
   });
   afterAll(() => sim.close());
   afterEach(() => {
