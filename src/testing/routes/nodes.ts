@@ -20,8 +20,9 @@ const SERVICES_NEW = [
   ...SERVICES_74, 'lxcfs', 'proxmox-firewall', 'pve-lxc-syscalld', 'qmeventd',
 ].sort();
 
+/** The service enum of the release's schema: 7.4 and 8.4 have the same 19, 9.1 four more. */
 function serviceNames(release: Release): string[] {
-  return release === '7.4' ? SERVICES_74 : SERVICES_NEW;
+  return release === '9.1' ? SERVICES_NEW : SERVICES_74;
 }
 
 function serviceEntry(ctx: RouteContext, name: string): Record<string, unknown> {
