@@ -16,7 +16,7 @@ import {
   type RequestEvent,
   type WarningEvent,
 } from '../../src/index.js';
-import { ADAPTERS, FAST, PBS_ORIGIN, json, nockLifecycle, proxmox, rejection, tokenApi } from './support.js';
+import { ADAPTERS, FAST, json, nockLifecycle, proxmox, rejection, tokenApi } from './support.js';
 
 nockLifecycle();
 
@@ -25,7 +25,7 @@ describe.each(ADAPTERS)('requests (%s adapter)', (adapter) => {
 
   it('sends the PVE token header and unwraps data', async () => {
     proxmox()
-      .get('/api2/json/nodes')
+      .get('/nodes')
       .matchHeader('authorization', 'PVEAPIToken=root@pam!ci=token-secret-1234')
       .matchHeader('accept', 'application/json')
       .reply(200, { data: [{ node: 'pve1', status: 'online' }] }, json());
@@ -33,8 +33,8 @@ describe.each(ADAPTERS)('requests (%s adapter)', (adapter) => {
   });
 
   it('sends the PBS token header (with a colon) to port 8007', async () => {
-    proxmox(PBS_ORIGIN)
-      .get('/api2/json/version')
+    proxmox('pbs')
+      .get('/version')
       .matchHeader('authorization', 'PBSAPIToken=root@pam!ci:token-secret-1234')
       .reply(200, { data: { version: '4.0', release: '14', repoid: 'abcdef12' } }, json());
     const pbs = new ProxmoxAPI({ host: 'pbs.test', product: 'pbs', tokenId: 'root@pam!ci', tokenSecret: 'token-secret-1234', adapter });
@@ -42,9 +42,9 @@ describe.each(ADAPTERS)('requests (%s adapter)', (adapter) => {
   });
 
   it('puts GET and DELETE parameters in the query', async () => {
-    proxmox().get('/api2/json/cluster/resources').query({ type: 'vm' }).reply(200, { data: [] }, json());
+    proxmox().get('/cluster/resources').query({ type: 'vm' }).reply(200, { data: [] }, json());
     proxmox()
-      .delete('/api2/json/nodes/pve1/qemu/100')
+      .delete('/nodes/pve1/qemu/100')
       .query((q) => q['purge'] === '1' && q['destroy-unreferenced-disks'] === '0')
       .reply(200, { data: 'UPID:pve1:0000A1B2:0001C3D4:66A1B2C3:qmdestroy:100:root@pam:' }, json());
     await api().get('/cluster/resources', { type: 'vm', max: undefined });
@@ -54,27 +54,32 @@ describe.each(ADAPTERS)('requests (%s adapter)', (adapter) => {
   it('form-encodes POST and PUT bodies: 0/1, repeated keys, %20, nothing for undefined', async () => {
     const bodies: string[] = [];
     const scope = proxmox()
-      .post('/api2/json/nodes/pve1/qemu/100/agent/exec')
+      .post('/nodes/pve1/qemu/100/agent/exec')
       .matchHeader('content-type', 'application/x-www-form-urlencoded')
       .reply(200, { data: { pid: 42 } }, json())
-      .put('/api2/json/nodes/pve1/qemu/100/config')
+      .put('/nodes/pve1/qemu/100/config')
       .reply(200, { data: null }, json());
     scope.on('request', (_req: unknown, _interceptor: unknown, body: string) => bodies.push(body));
     const a = api();
     await a.post('/nodes/pve1/qemu/100/agent/exec', { command: ['ls', '-l /tmp'] });
-    await a.put('/nodes/pve1/qemu/100/config', { sshkeys: 'ssh-ed25519 AAAA a@b', onboot: true, delete: undefined, description: null });
-    expect(bodies).toEqual(['command=ls&command=-l%20%2Ftmp', 'sshkeys=ssh-ed25519%20AAAA%20a%40b&onboot=1']);
+    // PVE reads sshkeys as a urlencoded string: the caller encodes it (encodeURIComponent), the form encodes it again.
+    const sshkeys = encodeURIComponent('ssh-ed25519 AAAA a@b');
+    await a.put('/nodes/pve1/qemu/100/config', { sshkeys, description: 'web server', onboot: true, delete: undefined, tags: null });
+    expect(bodies).toEqual([
+      'command=ls&command=-l%20%2Ftmp',
+      'sshkeys=ssh-ed25519%2520AAAA%2520a%2540b&description=web%20server&onboot=1',
+    ]);
   });
 
   it('parses data with the schema', async () => {
-    proxmox().get('/api2/json/nodes').reply(200, { data: [{ node: 'pve1', maxmem: 1024, extra: true }] }, json());
+    proxmox().get('/nodes').reply(200, { data: [{ node: 'pve1', maxmem: 1024, extra: true }] }, json());
     const Nodes = z.array(z.looseObject({ node: z.string(), maxmem: z.number() }));
     const nodes = await api().get('/nodes', undefined, { schema: Nodes });
     expect(nodes[0]?.node).toBe('pve1');
   });
 
   it('summarises a schema mismatch without the body', async () => {
-    proxmox().get('/api2/json/nodes').reply(200, { data: [{ node: 42, secretish: 'do-not-show-me' }] }, json());
+    proxmox().get('/nodes').reply(200, { data: [{ node: 42, secretish: 'do-not-show-me' }] }, json());
     const err = await rejection(api().get('/nodes', undefined, { schema: z.array(z.object({ node: z.string() })) }));
     expect(err).toBeInstanceOf(InvalidResponseError);
     expect(err.message).toMatch(/^GET \/nodes: invalid response \(does not match the schema: data\.0\.node: .*expected string/);
@@ -86,7 +91,7 @@ describe.each(ADAPTERS)('requests (%s adapter)', (adapter) => {
     ['empty', '', 'application/json;charset=UTF-8'],
     ['truncated', '{"data":[', 'application/json;charset=UTF-8'],
   ])('turns a %s body into InvalidResponseError', async (_kind, body, type) => {
-    proxmox().get('/api2/json/nodes').reply(200, body, { 'content-type': type });
+    proxmox().get('/nodes').reply(200, body, { 'content-type': type });
     const err = await rejection(api().get('/nodes'));
     expect(err).toBeInstanceOf(InvalidResponseError);
     expect(err.message).toMatch(/GET \/nodes: invalid response \(body is not JSON/);
@@ -94,12 +99,12 @@ describe.each(ADAPTERS)('requests (%s adapter)', (adapter) => {
   });
 
   it('needs a data field', async () => {
-    proxmox().get('/api2/json/nodes').reply(200, { nodes: [] }, json());
+    proxmox().get('/nodes').reply(200, { nodes: [] }, json());
     await expect(api().get('/nodes')).rejects.toThrow(/no "data" in the body/);
   });
 
   it('emits request and response events', async () => {
-    proxmox().get('/api2/json/cluster/status').reply(200, { data: [] }, json());
+    proxmox().get('/cluster/status').reply(200, { data: [] }, json());
     const a = api();
     const requests: RequestEvent[] = [];
     const responses: ResponseEvent[] = [];
@@ -125,7 +130,7 @@ describe.each(ADAPTERS)('error mapping (%s adapter)', (adapter) => {
 
   it('400 → ParameterError with the per-parameter messages', async () => {
     proxmox()
-      .post('/api2/json/nodes/pve1/qemu')
+      .post('/nodes/pve1/qemu')
       .reply(
         400,
         { errors: { vmid: 'VM 100 already exists on node pve2\n', scsi0: "storage 'fast' does not exist\n" }, data: null },
@@ -146,14 +151,14 @@ describe.each(ADAPTERS)('error mapping (%s adapter)', (adapter) => {
   });
 
   it('401 → AuthenticationError', async () => {
-    proxmox().get('/api2/json/nodes').reply(401, { data: null }, json('invalid token value!'));
+    proxmox().get('/nodes').reply(401, { data: null }, json('invalid token value!'));
     const err = await rejection(api().get('/nodes'));
     expect(err).toBeInstanceOf(AuthenticationError);
     expect(err.message).toBe('GET /nodes: 401 invalid token value!');
   });
 
   it('403 → PermissionError', async () => {
-    proxmox().post('/api2/json/nodes/pve1/qemu/100/status/start').reply(403, { data: null }, json('Permission check failed (/vms/100, VM.PowerMgmt)'));
+    proxmox().post('/nodes/pve1/qemu/100/status/start').reply(403, { data: null }, json('Permission check failed (/vms/100, VM.PowerMgmt)'));
     const err = await rejection(api().post('/nodes/pve1/qemu/100/status/start'));
     expect(err).toBeInstanceOf(PermissionError);
     expect(err).toMatchObject({ status: 403, reason: 'Permission check failed (/vms/100, VM.PowerMgmt)' });
@@ -161,7 +166,7 @@ describe.each(ADAPTERS)('error mapping (%s adapter)', (adapter) => {
 
   it('500 "can\'t lock file" → LockTimeoutError', async () => {
     proxmox()
-      .put('/api2/json/nodes/pve1/qemu/101/config')
+      .put('/nodes/pve1/qemu/101/config')
       .reply(500, { data: null }, json("can't lock file '/var/lock/qemu-server/lock-101.conf' - got timeout"));
     const err = await rejection(api().put('/nodes/pve1/qemu/101/config', { memory: 2048 }));
     expect(err).toBeInstanceOf(LockTimeoutError);
@@ -170,7 +175,7 @@ describe.each(ADAPTERS)('error mapping (%s adapter)', (adapter) => {
 
   it('500 "does not exist" → NotFoundError', async () => {
     proxmox()
-      .get('/api2/json/nodes/pve1/qemu/999/config')
+      .get('/nodes/pve1/qemu/999/config')
       .reply(500, { data: null }, json("Configuration file 'nodes/pve1/qemu-server/999.conf' does not exist"));
     const err = await rejection(api().get('/nodes/pve1/qemu/999/config'));
     expect(err).toBeInstanceOf(NotFoundError);
@@ -178,7 +183,7 @@ describe.each(ADAPTERS)('error mapping (%s adapter)', (adapter) => {
   });
 
   it('596 → NodeUnreachableError naming the node', async () => {
-    proxmox().get('/api2/json/nodes/pve2/status').reply(596, '', json('Connection timed out'));
+    proxmox().get('/nodes/pve2/status').reply(596, '', json('Connection timed out'));
     const err = await rejection(api().get('/nodes/pve2/status'));
     expect(err).toBeInstanceOf(NodeUnreachableError);
     expect(err).toMatchObject({ status: 596, node: 'pve2' });
@@ -186,15 +191,15 @@ describe.each(ADAPTERS)('error mapping (%s adapter)', (adapter) => {
   });
 
   it('other 5xx → ServerError', async () => {
-    proxmox().post('/api2/json/nodes/pve1/qemu/100/status/start').reply(500, { data: null }, json('start failed: QEMU exited with code 1'));
+    proxmox().post('/nodes/pve1/qemu/100/status/start').reply(500, { data: null }, json('start failed: QEMU exited with code 1'));
     const err = await rejection(api().post('/nodes/pve1/qemu/100/status/start'));
     expect(err).toBeInstanceOf(ServerError);
     expect(err).toMatchObject({ reason: 'start failed: QEMU exited with code 1' });
   });
 
   it('a PBS error: message in a plain-text body, generic reason phrase', async () => {
-    proxmox(PBS_ORIGIN)
-      .get('/api2/json/admin/datastore/store1/snapshots')
+    proxmox('pbs')
+      .get('/admin/datastore/store1/snapshots')
       .reply(400, 'no such datastore \'store1\'\n', { 'content-type': 'application/json;charset=UTF-8' });
     const pbs = new ProxmoxAPI({ host: 'pbs.test', product: 'pbs', tokenId: 'root@pam!ci', tokenSecret: 's3cret', adapter, retries: 0 });
     const err = await rejection(pbs.get('/admin/datastore/store1/snapshots'));
@@ -205,7 +210,7 @@ describe.each(ADAPTERS)('error mapping (%s adapter)', (adapter) => {
 
 describe.each(ADAPTERS)('version() (%s adapter)', (adapter) => {
   it('asks once per session, shared by concurrent callers, and parses the release', async () => {
-    proxmox().get('/api2/json/version').once().reply(200, { data: { version: '8.4.1', release: '8.4', repoid: '2a5fa54a8503f96d' } }, json());
+    proxmox().get('/version').once().reply(200, { data: { version: '8.4.1', release: '8.4', repoid: '2a5fa54a8503f96d' } }, json());
     const api = tokenApi({ adapter });
     const [a, b] = await Promise.all([api.version(), api.version()]);
     const c = await api.version();
@@ -217,8 +222,8 @@ describe.each(ADAPTERS)('version() (%s adapter)', (adapter) => {
   });
 
   it('asks again after a failure', async () => {
-    proxmox().get('/api2/json/version').reply(500, { data: null }, json('oops'));
-    proxmox().get('/api2/json/version').reply(200, { data: { version: '7.4-3', release: '7.4', repoid: 'abcdef12' } }, json());
+    proxmox().get('/version').reply(500, { data: null }, json('oops'));
+    proxmox().get('/version').reply(200, { data: { version: '7.4-3', release: '7.4', repoid: 'abcdef12' } }, json());
     const api = tokenApi({ adapter, retries: 0 });
     await expect(api.version()).rejects.toBeInstanceOf(ServerError);
     await expect(api.version()).resolves.toMatchObject({ major: 7, minor: 4 });

@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { AuthenticationError, ProxmoxAPI, type TfaChallenge, type TicketEvent } from '../../src/index.js';
-import { ADAPTERS, FAST, PBS_ORIGIN, json, nockLifecycle, passwordApi, proxmox, rejection } from './support.js';
+import { ADAPTERS, FAST, json, nockLifecycle, passwordApi, proxmox, rejection } from './support.js';
 
 nockLifecycle();
 
@@ -12,9 +12,9 @@ const CSRF2 = '66A1C0D3:Y3NyZi10d28';
 type Headers = Record<string, string | string[] | undefined>;
 
 /** Expects one `POST /access/ticket` with exactly `body`, answering with `ticket`. */
-function expectLogin(body: Record<string, string>, ticket = T1, csrf = CSRF1, origin?: string): void {
-  proxmox(origin)
-    .post('/api2/json/access/ticket', body)
+function expectLogin(body: Record<string, string>, ticket = T1, csrf = CSRF1, product: 'pve' | 'pbs' = 'pve'): void {
+  proxmox(product)
+    .post('/access/ticket', body)
     .reply(200, { data: { ticket, CSRFPreventionToken: csrf, username: 'root@pam', cap: { vms: {} } } }, json());
 }
 
@@ -25,12 +25,12 @@ describe.each(ADAPTERS)('ticket sessions (%s adapter)', (adapter) => {
     expectLogin({ username: 'root@pam', password: 'pass-word-1234' });
     const seen: Headers[] = [];
     proxmox()
-      .get('/api2/json/nodes')
+      .get('/nodes')
       .reply(function () {
         seen.push(this.req.headers);
         return [200, { data: [] }, json()];
       })
-      .post('/api2/json/nodes/pve1/qemu/100/status/start')
+      .post('/nodes/pve1/qemu/100/status/start')
       .reply(function () {
         seen.push(this.req.headers);
         return [200, { data: 'UPID:pve1:00001234:00005678:66A1B2C3:qmstart:100:root@pam:' }, json()];
@@ -49,8 +49,8 @@ describe.each(ADAPTERS)('ticket sessions (%s adapter)', (adapter) => {
 
   it('uses the PBS cookie for Proxmox Backup Server', async () => {
     const pbsTicket = 'PBS:root@pam:66A1B2C3::c2ln';
-    expectLogin({ username: 'root@pam', password: 'pw-pbs-1234' }, pbsTicket, CSRF1, PBS_ORIGIN);
-    proxmox(PBS_ORIGIN).get('/api2/json/version').matchHeader('cookie', `PBSAuthCookie=${pbsTicket}`).reply(200, { data: { version: '4.0', release: '14', repoid: 'abcdef12' } }, json());
+    expectLogin({ username: 'root@pam', password: 'pw-pbs-1234' }, pbsTicket, CSRF1, 'pbs');
+    proxmox('pbs').get('/version').matchHeader('cookie', `PBSAuthCookie=${pbsTicket}`).reply(200, { data: { version: '4.0', release: '14', repoid: 'abcdef12' } }, json());
     const pbs = new ProxmoxAPI({ host: 'pbs.test', product: 'pbs', username: 'root@pam', password: 'pw-pbs-1234', adapter });
     await expect(pbs.version()).resolves.toMatchObject({ major: 4 });
   });
@@ -58,7 +58,7 @@ describe.each(ADAPTERS)('ticket sessions (%s adapter)', (adapter) => {
   it('asks a password function at each full login', async () => {
     let asked = 0;
     expectLogin({ username: 'root@pam', password: 'from-vault-1' });
-    proxmox().get('/api2/json/nodes').reply(200, { data: [] }, json());
+    proxmox().get('/nodes').reply(200, { data: [] }, json());
     const a = new ProxmoxAPI({ host: 'pve.test', username: 'root@pam', password: async () => `from-vault-${++asked}`, adapter });
     await a.get('/nodes');
     expect(asked).toBe(1);
@@ -66,13 +66,13 @@ describe.each(ADAPTERS)('ticket sessions (%s adapter)', (adapter) => {
 
   it('login() logs in up front, and shares its login with concurrent requests', async () => {
     expectLogin({ username: 'root@pam', password: 'pass-word-1234' });
-    proxmox().get('/api2/json/cluster/status').reply(200, { data: [] }, json());
+    proxmox().get('/cluster/status').reply(200, { data: [] }, json());
     const a = api();
     await Promise.all([a.login(), a.get('/cluster/status'), a.login()]);
   });
 
   it('a refused password is an AuthenticationError, not retried', async () => {
-    proxmox().post('/api2/json/access/ticket').reply(401, { data: null }, json('authentication failure'));
+    proxmox().post('/access/ticket').reply(401, { data: null }, json('authentication failure'));
     const err = await rejection(api().get('/nodes'));
     expect(err).toBeInstanceOf(AuthenticationError);
     expect(err.message).toBe('POST /access/ticket: 401 authentication failure');
@@ -80,7 +80,7 @@ describe.each(ADAPTERS)('ticket sessions (%s adapter)', (adapter) => {
 
   it('uses a given ticket and CSRF token without logging in', async () => {
     proxmox()
-      .put('/api2/json/nodes/pve1/qemu/100/config')
+      .put('/nodes/pve1/qemu/100/config')
       .matchHeader('cookie', `PVEAuthCookie=${T1}`)
       .matchHeader('csrfpreventiontoken', CSRF1)
       .reply(200, { data: null }, json());
@@ -92,15 +92,15 @@ describe.each(ADAPTERS)('ticket sessions (%s adapter)', (adapter) => {
     expectLogin({ username: 'root@pam', password: 'pass-word-1234' }, T1, CSRF1);
     const a = api();
     await a.login();
-    proxmox().get('/api2/json/nodes').matchHeader('cookie', `PVEAuthCookie=${T1}`).times(50).reply(401, { data: null }, json('invalid ticket'));
+    proxmox().get('/nodes').matchHeader('cookie', `PVEAuthCookie=${T1}`).times(50).reply(401, { data: null }, json('invalid ticket'));
     let logins = 0;
     proxmox()
-      .post('/api2/json/access/ticket', { username: 'root@pam', password: 'pass-word-1234' })
+      .post('/access/ticket', { username: 'root@pam', password: 'pass-word-1234' })
       .reply(() => {
         logins += 1;
         return [200, { data: { ticket: T2, CSRFPreventionToken: CSRF2, username: 'root@pam' } }, json()];
       });
-    proxmox().get('/api2/json/nodes').matchHeader('cookie', `PVEAuthCookie=${T2}`).times(50).reply(200, { data: [{ node: 'pve1' }] }, json());
+    proxmox().get('/nodes').matchHeader('cookie', `PVEAuthCookie=${T2}`).times(50).reply(200, { data: [{ node: 'pve1' }] }, json());
     const tickets: TicketEvent[] = [];
     a.on('ticket', (e) => tickets.push(e));
     const results = await Promise.all(Array.from({ length: 50 }, () => a.get('/nodes')));
@@ -112,7 +112,7 @@ describe.each(ADAPTERS)('ticket sessions (%s adapter)', (adapter) => {
   it('replays only once: a second 401 is an AuthenticationError', async () => {
     expectLogin({ username: 'root@pam', password: 'pass-word-1234' }, T1, CSRF1);
     expectLogin({ username: 'root@pam', password: 'pass-word-1234' }, T2, CSRF2);
-    proxmox().get('/api2/json/access/permissions').times(2).reply(401, { data: null }, json('permission denied - invalid PVE ticket'));
+    proxmox().get('/access/permissions').times(2).reply(401, { data: null }, json('permission denied - invalid PVE ticket'));
     const err = await rejection(api().get('/access/permissions'));
     expect(err).toBeInstanceOf(AuthenticationError);
     expect(err).toMatchObject({ status: 401, path: '/access/permissions' });
@@ -121,10 +121,10 @@ describe.each(ADAPTERS)('ticket sessions (%s adapter)', (adapter) => {
   it('completes a second factor through otp and tfa-challenge', async () => {
     const challenge = `PVE:!tfa!${encodeURIComponent(JSON.stringify({ totp: true, recovery: [0, 1] }))}:66A1B2C3::c2ln`;
     proxmox()
-      .post('/api2/json/access/ticket', { username: 'root@pam', password: 'pass-word-1234' })
+      .post('/access/ticket', { username: 'root@pam', password: 'pass-word-1234' })
       .reply(200, { data: { ticket: challenge, CSRFPreventionToken: 'x', username: 'root@pam', NeedTFA: 1 } }, json());
     expectLogin({ username: 'root@pam', 'tfa-challenge': challenge, password: 'totp:123456' });
-    proxmox().get('/api2/json/nodes').matchHeader('cookie', `PVEAuthCookie=${T1}`).reply(200, { data: [] }, json());
+    proxmox().get('/nodes').matchHeader('cookie', `PVEAuthCookie=${T1}`).reply(200, { data: [] }, json());
     const asked: TfaChallenge[] = [];
     const a = api({
       otp: async (c: TfaChallenge) => {
@@ -138,7 +138,7 @@ describe.each(ADAPTERS)('ticket sessions (%s adapter)', (adapter) => {
 
   it('a second factor without otp is an AuthenticationError', async () => {
     proxmox()
-      .post('/api2/json/access/ticket')
+      .post('/access/ticket')
       .reply(200, { data: { ticket: 'PVE:!tfa!%7B%22totp%22%3Atrue%7D:66A1B2C3::c2ln', username: 'root@pam', NeedTFA: 1 } }, json());
     const err = await rejection(api().get('/nodes'));
     expect(err).toBeInstanceOf(AuthenticationError);
@@ -158,7 +158,7 @@ describe('ticket renewal on a fake clock', () => {
 
   it('keeps the ticket for the first hour', async () => {
     expectLogin({ username: 'root@pam', password: 'pass-word-1234' });
-    proxmox().get('/api2/json/nodes').times(2).matchHeader('cookie', `PVEAuthCookie=${T1}`).reply(200, { data: [] }, json());
+    proxmox().get('/nodes').times(2).matchHeader('cookie', `PVEAuthCookie=${T1}`).reply(200, { data: [] }, json());
     const api = passwordApi();
     await api.get('/nodes');
     jest.setSystemTime(T0 + 30 * 60_000);
@@ -167,10 +167,10 @@ describe('ticket renewal on a fake clock', () => {
 
   it('renews at 1 h 50 by posting the ticket as the password, unnoticed by the caller', async () => {
     expectLogin({ username: 'root@pam', password: 'pass-word-1234' });
-    proxmox().get('/api2/json/nodes').matchHeader('cookie', `PVEAuthCookie=${T1}`).reply(200, { data: [] }, json());
+    proxmox().get('/nodes').matchHeader('cookie', `PVEAuthCookie=${T1}`).reply(200, { data: [] }, json());
     expectLogin({ username: 'root@pam', password: T1 }, T2, CSRF2);
     proxmox()
-      .post('/api2/json/nodes/pve1/qemu/100/status/start')
+      .post('/nodes/pve1/qemu/100/status/start')
       .matchHeader('cookie', `PVEAuthCookie=${T2}`)
       .matchHeader('csrfpreventiontoken', CSRF2)
       .reply(200, { data: 'UPID:pve1:00001234:00005678:66A1C0D3:qmstart:100:root@pam:' }, json());
@@ -185,9 +185,9 @@ describe('ticket renewal on a fake clock', () => {
 
   it('logs in afresh once the ticket is past two hours', async () => {
     expectLogin({ username: 'root@pam', password: 'pass-word-1234' });
-    proxmox().get('/api2/json/nodes').reply(200, { data: [] }, json());
+    proxmox().get('/nodes').reply(200, { data: [] }, json());
     expectLogin({ username: 'root@pam', password: 'pass-word-1234' }, T2, CSRF2);
-    proxmox().get('/api2/json/nodes').matchHeader('cookie', `PVEAuthCookie=${T2}`).reply(200, { data: [] }, json());
+    proxmox().get('/nodes').matchHeader('cookie', `PVEAuthCookie=${T2}`).reply(200, { data: [] }, json());
     const api = passwordApi();
     await api.get('/nodes');
     jest.setSystemTime(T0 + 125 * 60_000);
@@ -198,15 +198,15 @@ describe('ticket renewal on a fake clock', () => {
     const issued = Math.floor((T0 - 100 * 60_000) / 1000).toString(16).toUpperCase();
     const given = `PVE:root@pam:${issued}::c2ln`;
     expectLogin({ username: 'root@pam', password: given }, T2, CSRF2);
-    proxmox().get('/api2/json/nodes').matchHeader('cookie', `PVEAuthCookie=${T2}`).reply(200, { data: [] }, json());
+    proxmox().get('/nodes').matchHeader('cookie', `PVEAuthCookie=${T2}`).reply(200, { data: [] }, json());
     const api = new ProxmoxAPI({ host: 'pve.test', ticket: given, csrfToken: CSRF1, ...FAST });
     await api.get('/nodes');
   });
 
   it('keeps the old ticket when renewal fails, with a warning', async () => {
     expectLogin({ username: 'root@pam', password: 'pass-word-1234' });
-    proxmox().get('/api2/json/nodes').times(3).matchHeader('cookie', `PVEAuthCookie=${T1}`).reply(200, { data: [] }, json());
-    proxmox().post('/api2/json/access/ticket', { username: 'root@pam', password: T1 }).reply(500, { data: null }, json('cluster not ready - no quorum?'));
+    proxmox().get('/nodes').times(3).matchHeader('cookie', `PVEAuthCookie=${T1}`).reply(200, { data: [] }, json());
+    proxmox().post('/access/ticket', { username: 'root@pam', password: T1 }).reply(500, { data: null }, json('cluster not ready - no quorum?'));
     const api = passwordApi();
     const warnings: string[] = [];
     api.on('warning', (w) => warnings.push(w.code));

@@ -20,8 +20,8 @@ const loopbackApi = (adapter: 'lean' | 'axios', port: number, extra: object = {}
 
 describe.each(ADAPTERS)('retries (%s adapter)', (adapter) => {
   it('retries a GET on 503 and emits a retry event', async () => {
-    proxmox().get('/api2/json/cluster/status').reply(503, '', json('Service Unavailable'));
-    proxmox().get('/api2/json/cluster/status').reply(200, { data: [{ type: 'cluster', name: 'lab' }] }, json());
+    proxmox().get('/cluster/status').reply(503, '', json('Service Unavailable'));
+    proxmox().get('/cluster/status').reply(200, { data: [{ type: 'cluster', name: 'lab' }] }, json());
     const api = tokenApi({ adapter });
     const retries: RetryEvent[] = [];
     api.on('retry', (e) => retries.push(e));
@@ -33,7 +33,7 @@ describe.each(ADAPTERS)('retries (%s adapter)', (adapter) => {
   });
 
   it('gives up after `retries` and throws the last error', async () => {
-    proxmox().get('/api2/json/nodes/pve2/status').times(3).reply(596, '', json('Connection timed out'));
+    proxmox().get('/nodes/pve2/status').times(3).reply(596, '', json('Connection timed out'));
     const api = tokenApi({ adapter, retries: 2 });
     const events: RetryEvent[] = [];
     api.on('retry', (e) => events.push(e));
@@ -42,7 +42,7 @@ describe.each(ADAPTERS)('retries (%s adapter)', (adapter) => {
   });
 
   it('honours per-call retries', async () => {
-    proxmox().get('/api2/json/nodes').reply(502, '', json('Bad Gateway'));
+    proxmox().get('/nodes').reply(502, '', json('Bad Gateway'));
     await expect(tokenApi({ adapter }).get('/nodes', undefined, { retries: 0 })).rejects.toBeInstanceOf(ServerError);
   });
 
@@ -58,7 +58,7 @@ describe.each(ADAPTERS)('retries (%s adapter)', (adapter) => {
   });
 
   it('never retries a POST on 503 or a reset', async () => {
-    proxmox().post('/api2/json/nodes/pve1/qemu/100/status/start').reply(503, '', json('Service Unavailable'));
+    proxmox().post('/nodes/pve1/qemu/100/status/start').reply(503, '', json('Service Unavailable'));
     const api = tokenApi({ adapter });
     const events: RetryEvent[] = [];
     api.on('retry', (e) => events.push(e));
@@ -120,7 +120,7 @@ describe.each(ADAPTERS)('retries (%s adapter)', (adapter) => {
   });
 
   it('times out an attempt with TimeoutError, distinct from abort', async () => {
-    proxmox().get('/api2/json/nodes').delay(400).reply(200, { data: [] }, json());
+    proxmox().get('/nodes').delay(400).reply(200, { data: [] }, json());
     const err = await rejection(tokenApi({ adapter }).get('/nodes', undefined, { timeoutMs: 50, retries: 0 }));
     expect(err).toBeInstanceOf(TimeoutError);
     expect(err).not.toBeInstanceOf(AbortError);
@@ -128,7 +128,7 @@ describe.each(ADAPTERS)('retries (%s adapter)', (adapter) => {
   });
 
   it('aborts at once on the caller\'s signal, in flight', async () => {
-    proxmox().get('/api2/json/nodes').delay(400).reply(200, { data: [] }, json());
+    proxmox().get('/nodes').delay(400).reply(200, { data: [] }, json());
     const ac = new AbortController();
     const started = Date.now();
     setTimeout(() => ac.abort(new Error('user pressed ^C')), 30);
@@ -140,7 +140,7 @@ describe.each(ADAPTERS)('retries (%s adapter)', (adapter) => {
   });
 
   it('aborts at once while waiting to retry', async () => {
-    proxmox().get('/api2/json/nodes').reply(503, '', json('Service Unavailable'));
+    proxmox().get('/nodes').reply(503, '', json('Service Unavailable'));
     const api = tokenApi({ adapter, retryMinDelayMs: 5000, retryMaxDelayMs: 8000 });
     const ac = new AbortController();
     api.on('retry', () => setTimeout(() => ac.abort(), 10));

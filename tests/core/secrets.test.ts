@@ -47,7 +47,7 @@ const paths: Array<[string, ErrorPath]> = [
     '400 with errors echoing the secret',
     (make) => {
       proxmox()
-        .post('/api2/json/nodes/pve1/qemu')
+        .post('/nodes/pve1/qemu')
         .reply(400, { errors: { description: `invalid: ${TOKEN_SECRET} ${PASSWORD} ${TICKET} ${CSRF}` }, data: null }, json('Parameter verification failed.'));
       return on(make(), (api) => api.post('/nodes/pve1/qemu', { vmid: 100, description: 'x' }));
     },
@@ -55,51 +55,51 @@ const paths: Array<[string, ErrorPath]> = [
   [
     '401',
     (make) => {
-      proxmox().get('/api2/json/nodes').reply(401, { data: null }, json('invalid ticket'));
-      proxmox().get('/api2/json/nodes').optionally().reply(401, { data: null }, json('invalid ticket'));
-      proxmox().post('/api2/json/access/ticket').optionally().reply(200, { data: { ticket: TICKET, CSRFPreventionToken: CSRF, username: 'root@pam' } }, json());
+      proxmox().get('/nodes').reply(401, { data: null }, json('invalid ticket'));
+      proxmox().get('/nodes').optionally().reply(401, { data: null }, json('invalid ticket'));
+      proxmox().post('/access/ticket').optionally().reply(200, { data: { ticket: TICKET, CSRFPreventionToken: CSRF, username: 'root@pam' } }, json());
       return on(make(), (api) => api.get('/nodes'));
     },
   ],
   [
     '403',
     (make) => {
-      proxmox().get('/api2/json/nodes/pve1/qemu/100/config').reply(403, { data: null }, json('Permission check failed (/vms/100, VM.Audit)'));
+      proxmox().get('/nodes/pve1/qemu/100/config').reply(403, { data: null }, json('Permission check failed (/vms/100, VM.Audit)'));
       return on(make(), (api) => api.get('/nodes/pve1/qemu/100/config'));
     },
   ],
   [
     '500 lock, with the ticket in the reason phrase',
     (make) => {
-      proxmox().put('/api2/json/nodes/pve1/qemu/101/config').reply(500, { data: null }, json(`can't lock file '/var/lock/qemu-server/lock-101.conf' - got timeout ${TICKET}`));
+      proxmox().put('/nodes/pve1/qemu/101/config').reply(500, { data: null }, json(`can't lock file '/var/lock/qemu-server/lock-101.conf' - got timeout ${TICKET}`));
       return on(make(), (api) => api.put('/nodes/pve1/qemu/101/config', { memory: 1024 }));
     },
   ],
   [
     '596',
     (make) => {
-      proxmox().get('/api2/json/nodes/pve2/status').reply(596, '', json('Connection timed out'));
+      proxmox().get('/nodes/pve2/status').reply(596, '', json('Connection timed out'));
       return on(make(), (api) => api.get('/nodes/pve2/status', undefined, { retries: 0 }));
     },
   ],
   [
     'PBS-style text body holding the secret',
     (make) => {
-      proxmox().get('/api2/json/cluster/status').reply(500, `error: ${TOKEN_SECRET} ${PASSWORD}`, json());
+      proxmox().get('/cluster/status').reply(500, `error: ${TOKEN_SECRET} ${PASSWORD}`, json());
       return on(make(), (api) => api.get('/cluster/status', undefined, { retries: 0 }));
     },
   ],
   [
     'non-JSON body',
     (make) => {
-      proxmox().get('/api2/json/version').reply(200, `<html>${TOKEN_SECRET}${PASSWORD}${TICKET}</html>`, { 'content-type': 'text/html' });
+      proxmox().get('/version').reply(200, `<html>${TOKEN_SECRET}${PASSWORD}${TICKET}</html>`, { 'content-type': 'text/html' });
       return on(make(), (api) => api.get('/version'));
     },
   ],
   [
     'schema mismatch',
     (make) => {
-      proxmox().get('/api2/json/cluster/status').reply(200, { data: [{ name: 5, token: TOKEN_SECRET, password: PASSWORD }] }, json());
+      proxmox().get('/cluster/status').reply(200, { data: [{ name: 5, token: TOKEN_SECRET, password: PASSWORD }] }, json());
       return on(make(), (api) => api.get('/cluster/status', undefined, { schema: z.array(z.object({ name: z.string() })) }));
     },
   ],
@@ -128,14 +128,14 @@ const paths: Array<[string, ErrorPath]> = [
     'timeout',
     (make) => {
       // Optional: under load a password session's login may use up the whole timeout.
-      proxmox().get('/api2/json/nodes').optionally().delay(300).reply(200, { data: [] }, json());
+      proxmox().get('/nodes').optionally().delay(300).reply(200, { data: [] }, json());
       return on(make(), (api) => api.get('/nodes', undefined, { timeoutMs: 20, retries: 0 }));
     },
   ],
   [
     'abort',
     (make) => {
-      proxmox().get('/api2/json/nodes').optionally().delay(300).reply(200, { data: [] }, json());
+      proxmox().get('/nodes').optionally().delay(300).reply(200, { data: [] }, json());
       const ac = new AbortController();
       setTimeout(() => ac.abort(), 10);
       return on(make(), (api) => api.get('/nodes', undefined, { signal: ac.signal }));
@@ -152,7 +152,7 @@ const sessions: Array<[string, Session, () => void, string[]]> = [
     session({ username: 'root@pam', password: PASSWORD }),
     () => {
       // Optional: the loopback paths fail before any login can reach nock.
-      proxmox().post('/api2/json/access/ticket').optionally().reply(200, { data: { ticket: TICKET, CSRFPreventionToken: CSRF, username: 'root@pam' } }, json());
+      proxmox().post('/access/ticket').optionally().reply(200, { data: { ticket: TICKET, CSRFPreventionToken: CSRF, username: 'root@pam' } }, json());
     },
     [PASSWORD, ...TICKET_SECRETS],
   ],
@@ -180,13 +180,13 @@ describe.each(ADAPTERS)('no secret in any error or event (%s adapter)', (adapter
   });
 
   it('a refused login and a refused second factor reveal neither password nor answer', async () => {
-    proxmox().post('/api2/json/access/ticket').reply(401, { data: null }, json(`authentication failure for ${PASSWORD}`));
+    proxmox().post('/access/ticket').reply(401, { data: null }, json(`authentication failure for ${PASSWORD}`));
     const api = new ProxmoxAPI({ host: 'pve.test', username: 'root@pam', password: PASSWORD, ...FAST });
     expectClean(await rejection(api.login()), 'refused login', [PASSWORD]);
 
     const challenge = 'PVE:!tfa!%7B%22totp%22%3Atrue%7D:66A1B2C3::CANARY-ticket-sig';
-    proxmox().post('/api2/json/access/ticket').reply(200, { data: { ticket: challenge, username: 'root@pam', NeedTFA: 1 } }, json());
-    proxmox().post('/api2/json/access/ticket').reply(401, { data: null }, json(`bad otp ${OTP}`));
+    proxmox().post('/access/ticket').reply(200, { data: { ticket: challenge, username: 'root@pam', NeedTFA: 1 } }, json());
+    proxmox().post('/access/ticket').reply(401, { data: null }, json(`bad otp ${OTP}`));
     const tfa = new ProxmoxAPI({ host: 'pve.test', username: 'root@pam', password: PASSWORD, otp: async () => OTP, ...FAST });
     const events: unknown[] = [];
     tfa.on('ticket', (e) => events.push(e));
@@ -197,7 +197,7 @@ describe.each(ADAPTERS)('no secret in any error or event (%s adapter)', (adapter
   });
 
   it('a logged-in session shows no secret when inspected or serialised', async () => {
-    proxmox().post('/api2/json/access/ticket').reply(200, { data: { ticket: TICKET, CSRFPreventionToken: CSRF, username: 'root@pam' } }, json());
+    proxmox().post('/access/ticket').reply(200, { data: { ticket: TICKET, CSRFPreventionToken: CSRF, username: 'root@pam' } }, json());
     const api = new ProxmoxAPI({ host: 'pve.test', username: 'root@pam', password: PASSWORD, ...FAST });
     await api.login();
     expectClean(api, 'the session', [PASSWORD, ...TICKET_SECRETS]);

@@ -4,9 +4,8 @@
  */
 import nock from 'nock';
 import { ProxmoxAPI, type ProxmoxOptions } from '../../src/index.js';
+import { mockApi, type ApiScope } from '../support/nock.js';
 
-export const ORIGIN = 'https://pve.test:8006';
-export const PBS_ORIGIN = 'https://pbs.test:8007';
 /** A reply header whose value becomes the reply's reason phrase (nock has no other way to set one). */
 export const REASON = 'x-test-reason';
 
@@ -21,12 +20,13 @@ interface FakeReq {
 }
 
 /**
- * A nock scope for `origin` under `/api2/json` whose replies may set `x-test-reason`.
+ * The schema oracle's nock scope (`https://pve.test:8006/api2/json` or `https://pbs.test:8007/api2/json`;
+ * every request checked against the official schema), whose replies may also set `x-test-reason`.
  *
- * @param origin - The host's origin.
+ * @param product - `pve` or `pbs`.
  */
-export function proxmox(origin: string = ORIGIN): nock.Scope {
-  const scope = nock(`${origin}`);
+export function proxmox(product: 'pve' | 'pbs' = 'pve'): ApiScope {
+  const scope = mockApi({ product });
   scope.on('request', (req: FakeReq) => {
     req.prependListener('response', (res) => {
       const i = res.rawHeaders.findIndex((h) => h.toLowerCase() === REASON);
@@ -42,12 +42,12 @@ export function json(reason?: string): Record<string, string> {
   return { 'content-type': 'application/json;charset=UTF-8', ...(reason === undefined ? {} : { [REASON]: reason }) };
 }
 
-/** A token session against {@link ORIGIN}. */
+/** A token session against `pve.test`. */
 export function tokenApi(extra: Partial<ProxmoxOptions> = {}): ProxmoxAPI {
   return new ProxmoxAPI({ host: 'pve.test', tokenId: 'root@pam!ci', tokenSecret: 'token-secret-1234', ...FAST, ...extra } as ProxmoxOptions);
 }
 
-/** A password session against {@link ORIGIN}. */
+/** A password session against `pve.test`. */
 export function passwordApi(extra: Partial<ProxmoxOptions> = {}): ProxmoxAPI {
   return new ProxmoxAPI({ host: 'pve.test', username: 'root@pam', password: 'pass-word-1234', ...FAST, ...extra } as ProxmoxOptions);
 }
