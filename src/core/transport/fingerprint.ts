@@ -4,7 +4,15 @@
  * @module
  */
 
-/** The `code` of the error a pinned connection fails with when the server's certificate is not the pinned one. */
+/**
+ * The `code` of the error a pinned connection fails with when the server's certificate is not the
+ * pinned one (on the {@link TlsFingerprintError}, and on the `AxiosError` that wraps it).
+ *
+ * @example
+ * ```ts
+ * if (err.code === ERR_TLS_FINGERPRINT_MISMATCH) console.error('not the pinned certificate:', err.message);
+ * ```
+ */
 export const ERR_TLS_FINGERPRINT_MISMATCH = 'ERR_TLS_FINGERPRINT_MISMATCH';
 
 const PREFIX = /^\s*(?:sha-?256\s*)?fingerprint\s*=\s*/i;
