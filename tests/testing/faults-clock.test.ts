@@ -58,9 +58,16 @@ describe('simulator clock', () => {
     try {
       const r = await call(sim, 'POST', '/nodes/pve1/qemu/101/status/start');
       const upid = String(r.body.data);
+      const t0 = Date.now();
       expect((await taskStatus(sim, upid)).status).toBe('running');
-      await new Promise((res) => setTimeout(res, 80)); // 2 s of simulated time is 20 ms here
-      expect(await taskStatus(sim, upid)).toMatchObject({ status: 'stopped', exitstatus: 'OK' });
+      // 2 s of simulated time is 20 ms here: poll until it ends, well before 2 s of real time.
+      let st = await taskStatus(sim, upid);
+      while (st.status === 'running' && Date.now() - t0 < 1500) {
+        await new Promise((res) => setTimeout(res, 10));
+        st = await taskStatus(sim, upid);
+      }
+      expect(st).toMatchObject({ status: 'stopped', exitstatus: 'OK' });
+      expect(Date.now() - t0).toBeLessThan(1500);
     } finally {
       await sim.close();
     }

@@ -36,9 +36,19 @@ function storageOptions(release: Release): Record<string, ParamShape[string]> {
   };
   if (release !== '9.1') Object.assign(shape, { maxfiles: p.int(0).opt, server2: s(), transport: p.enum(['tcp', 'rdma', 'unix']).opt });
   if (release !== '7.4') Object.assign(shape, { 'create-base-path': b(), 'create-subdirs': b(), 'skip-cert-verification': b() });
+  if (release !== '9.1') shape.volume = s();
   if (release === '9.1') {
     Object.assign(shape, { 'saferemove-stepsize': p.enum(['1', '2', '4', '8', '16', '32']).opt, 'snapshot-as-volume-chain': b(), 'zfs-base-path': s() });
   }
+  return shape;
+}
+
+/** Options fixed at creation, which an update does not take. */
+const CREATE_ONLY = ['authsupported', 'base', 'datastore', 'export', 'iscsiprovider', 'path', 'portal', 'share', 'target', 'thinpool', 'vgname', 'volume'];
+
+function updateOptions(release: Release): Record<string, ParamShape[string]> {
+  const shape = storageOptions(release);
+  for (const k of CREATE_ONLY) delete shape[k];
   return shape;
 }
 
@@ -126,16 +136,10 @@ export const storageRoutes: Route[] = [
   { method: 'GET', path: '/storage/{storage}', params: { storage: p.storage().req }, handler: (ctx) => storageConfig(getStorage(ctx)) },
   {
     method: 'PUT', path: '/storage/{storage}',
-    params: (r) => ({ ...storageOptions(r), storage: p.storage().req, delete: p.string({ maxLength: 4096 }).opt, digest: p.string({ maxLength: 64 }).opt }),
+    params: (r) => ({ ...updateOptions(r), storage: p.storage().req, delete: p.string({ maxLength: 4096 }).opt, digest: p.string({ maxLength: 64 }).opt }),
     handler: (ctx) => {
       const cfg = getStorage(ctx);
-      const changes = configFrom(ctx);
-      for (const fixed of ['path', 'export', 'server', 'vgname', 'thinpool', 'pool']) {
-        if (fixed in changes && changes[fixed] !== cfg[fixed]) {
-          throw new HttpError(400, 'Parameter verification failed.', { [fixed]: "can't change value of fixed parameter '" + fixed + "'" });
-        }
-      }
-      Object.assign(cfg, changes);
+      Object.assign(cfg, configFrom(ctx));
       for (const k of (str(ctx, 'delete') ?? '').split(/[,; ]/).filter(Boolean)) delete cfg[k];
       return { storage: String(cfg.storage), type: String(cfg.type) };
     },
