@@ -7,6 +7,7 @@
  * @internal
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import type { SimContext } from './context.js';
 import { HttpError, paramError } from './http-error.js';
 import { validate, type RawValue } from './params.js';
@@ -98,6 +99,9 @@ export function createHandler(opts: HandlerOptions): (req: IncomingMessage, res:
 function send(res: ServerResponse, status: number, reason: string, body: Record<string, unknown> | undefined): void {
   if (res.headersSent || res.destroyed) return;
   const text = body === undefined ? '' : JSON.stringify(body);
+  // pveproxy gzips a body over 1 KiB when the client accepts gzip.
+  const acceptEncoding = res.req.headers['accept-encoding'];
+  const gzip = text.length > 1024 && typeof acceptEncoding === 'string' && /\bgzip\b/.test(acceptEncoding);
   const date = new Date().toUTCString();
   res.statusCode = status;
   res.statusMessage = reasonPhrase(reason);
@@ -107,11 +111,15 @@ function send(res: ServerResponse, status: number, reason: string, body: Record<
   res.setHeader('Pragma', 'no-cache');
   res.setHeader('Server', 'pve-api-daemon/3.0');
   if (status >= 400) res.setHeader('Connection', 'close');
-  if (text) {
-    res.setHeader('Content-Type', 'application/json;charset=UTF-8');
-    res.setHeader('Content-Length', Buffer.byteLength(text));
+  if (!text) {
+    res.end();
+    return;
   }
-  res.end(text);
+  res.setHeader('Content-Type', 'application/json;charset=UTF-8');
+  const payload = gzip ? gzipSync(text) : Buffer.from(text, 'utf8');
+  if (gzip) res.setHeader('Content-Encoding', 'gzip');
+  res.setHeader('Content-Length', payload.length);
+  res.end(payload);
 }
 
 function sleep(ms: number): Promise<void> {

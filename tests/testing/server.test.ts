@@ -1,5 +1,6 @@
 import https from 'node:https';
 import net from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import { startSimulator, type Simulator } from '../../src/testing/index.js';
 import { oracleHook, takeViolations } from '../support/oracle.js';
 import { call } from './client.js';
@@ -84,6 +85,24 @@ describe('simulator server', () => {
       req.end();
     });
     expect(reply).toEqual({ status: 501, reason: 'chunked transfer encoding not supported' });
+  });
+
+  it('gzips a large body when the client accepts gzip, as pveproxy', async () => {
+    const res = await new Promise<{ encoding: unknown; body: Buffer }>((resolve, reject) => {
+      https.get(`${sim.url}/api2/json/cluster/resources`, {
+        ca: sim.ca, agent: false,
+        headers: { Authorization: `PVEAPIToken=${sim.tokenId}=${sim.tokenSecret}`, 'Accept-Encoding': 'gzip' },
+      }, (r) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => resolve({ encoding: r.headers['content-encoding'], body: Buffer.concat(chunks) }));
+      }).on('error', reject);
+    });
+    expect(res.encoding).toBe('gzip');
+    const data = (JSON.parse(gunzipSync(res.body).toString('utf8')) as { data: unknown[] }).data;
+    expect(data.length).toBeGreaterThan(10);
+    const plain = await call(sim, 'GET', '/cluster/resources');
+    expect(plain.headers['content-encoding']).toBeUndefined();
   });
 
   it('does not trust anyone by default: a client without the CA refuses it', async () => {
