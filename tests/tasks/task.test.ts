@@ -53,10 +53,9 @@ describeEachRelease('Task', () => {
     const ac = new AbortController();
     const pending = new Task(pveApi(), UPID).status({ signal: ac.signal });
     setTimeout(() => ac.abort(), 20);
-    const t0 = Date.now();
+    // Not aborted, the request would resolve (status running) after 800 ms instead of rejecting.
     const err = await rejection(pending);
     expect(err.name).toBe('AbortError');
-    expect(Date.now() - t0).toBeLessThan(400);
   });
 
   it('log({ start, limit }): sends both, returns { n, t } lines', async () => {

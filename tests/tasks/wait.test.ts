@@ -182,7 +182,7 @@ describe('task.wait()', () => {
     const t0 = performance.now();
     ac.abort(new Error('user gave up'));
     const err = await rejection(pending);
-    expect(performance.now() - t0).toBeLessThan(150);
+    expect(performance.now() - t0).toBeLessThan(300); // not the 10 s pause
     expect(err).toBeInstanceOf(AbortError);
     expect(err.message).toBe(`waiting for ${run.upid}: aborted`);
     expect((err.cause as Error).message).toBe('user gave up');
@@ -199,7 +199,7 @@ describe('task.wait()', () => {
     const t0 = performance.now();
     const err = await rejection(pending);
     expect(err).toBeInstanceOf(AbortError);
-    expect(performance.now() - t0).toBeLessThan(300);
+    expect(performance.now() - t0).toBeLessThan(600); // not the 800 ms answer
   });
 
   it('rejects with AbortError before any request when the signal has already aborted', async () => {
