@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import axios, { AxiosError, AxiosHeaders, CanceledError } from 'axios';
-import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
+import type { AxiosInstance, AxiosRequestConfig, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { createHttpsAgent, createLeanAdapter } from '../../src/core/transport.js';
 
 const fixture = (name: string): Buffer => readFileSync(fileURLToPath(new URL(`../../fixtures/tls/${name}`, import.meta.url)));
@@ -546,6 +546,26 @@ describe('lean adapter specifics', () => {
     ac.abort();
     const errors = await Promise.all(pending);
     expect(errors.every((e) => axios.isCancel(e))).toBe(true);
+  });
+
+  it('can be called directly with a minimal config (no axios.request around it)', async () => {
+    const agent = createHttpsAgent({ fingerprint: SERVER_FP });
+    agents.push(agent);
+    const adapter = createLeanAdapter(agent);
+    const minimal = (extra: Record<string, unknown>) =>
+      ({ baseURL: base, method: 'get', headers: { Accept: 'application/json' }, timeout: 5000, ...extra }) as unknown as InternalAxiosRequestConfig;
+    const ok = await adapter(minimal({ url: '/version' }));
+    expect(ok.status).toBe(200);
+    expect(ok.data).toBe('{"data":{"path":"/api2/json/version"}}');
+    expect(seen[0]!.headers.accept).toBe('application/json');
+    // Without validateStatus every status resolves, the raw body untouched.
+    const bad = await adapter(minimal({ url: '/status/400', method: 'post', data: 'vmid=1' }));
+    expect(bad.status).toBe(400);
+    expect(bad.statusText).toBe('Parameter verification failed.');
+    expect(JSON.parse(bad.data as string)).toEqual({ errors: { vmid: 'value must be at least 100' }, data: null });
+    expect(seen[1]!.headers['content-length']).toBe('6');
+    const err = await failure(adapter(minimal({ url: '/slow', timeout: 50 })));
+    expect(err.code).toBe('ECONNABORTED');
   });
 
   it('handles 200 concurrent requests over the pool', async () => {

@@ -58,6 +58,11 @@ type Body = string | Buffer | NodeJS.ReadableStream | undefined;
  *   error rejects with an `AxiosError` carrying the system code (`ECONNREFUSED`, `ECONNRESET`,
  *   `ERR_TLS_FINGERPRINT_MISMATCH`, `DEPTH_ZERO_SELF_SIGNED_CERT`, …) and the original as `cause`.
  *
+ * It may also be called directly, without `axios.request`, with a minimal config (`baseURL`, `url`,
+ * `method`, `headers` as a plain object or `AxiosHeaders`, `data`, `timeout`, `signal`, and
+ * `validateStatus` or none to resolve every status): that skips axios's per-request config merge,
+ * interceptors and transforms (about half the CPU of a whole keep-alive request on `node:https`).
+ *
  * A compressed answer (only if the caller sent `Accept-Encoding` itself) is decoded at the end.
  * Not supported (Proxmox needs none of them): `http:` URLs, proxies, redirects, progress events,
  * `maxRate`, `cancelToken`, `FormData` bodies (build multipart as a `Buffer`).
