@@ -27,7 +27,15 @@ import { check, nodeSchema, vmidSchema } from './validate.js';
  */
 export type FirewallLevel = 'cluster' | 'node' | 'vm' | 'container';
 
-/** A log level of the firewall. */
+/**
+ * A log level of the firewall (`nolog` turns logging off).
+ *
+ * @example
+ * ```ts
+ * const level: FirewallLogLevel = 'info';
+ * await vm.firewall.optionsSet({ log_level_in: level });
+ * ```
+ */
 export type FirewallLogLevel = 'emerg' | 'alert' | 'crit' | 'err' | 'warning' | 'notice' | 'info' | 'debug' | 'nolog';
 
 /**

@@ -442,6 +442,7 @@ export abstract class Guest<O extends GuestOptionTypes = GuestOptionTypes> {
    * @param vmid - The guest's id.
    * @param kind - What differs between VMs and containers.
    * @throws TypeError for a malformed node name or vmid.
+   * @internal
    */
   protected constructor(api: ProxmoxAPI, node: string, vmid: number, kind: GuestKind) {
     this.api = api;
@@ -450,7 +451,14 @@ export abstract class Guest<O extends GuestOptionTypes = GuestOptionTypes> {
     this.#kind = kind;
   }
 
-  /** `qemu` for a VM, `lxc` for a container. */
+  /**
+   * `qemu` for a VM, `lxc` for a container: the path segment of its endpoints.
+   *
+   * @example
+   * ```ts
+   * const kind = guest.type === 'qemu' ? 'VM' : 'container';
+   * ```
+   */
   get type(): 'qemu' | 'lxc' {
     return this.#kind.type;
   }
