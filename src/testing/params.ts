@@ -159,6 +159,7 @@ const formats = {
   configidList: (v: string) =>
     v.split(/[,; ]/).filter(Boolean).every((t) => CONFIGID_RE.test(t)) ? undefined : `invalid configuration ID list '${v}'`,
   volumeId: (v: string) => (/^[a-z][a-z0-9\-_.]*[a-z0-9]:.+$/i.test(v) ? undefined : `unable to parse volume ID '${v}'`),
+  urlencoded: (v: string) => (/^[-%a-zA-Z0-9_.!~*'()]*$/.test(v) ? undefined : `invalid urlencoded string: ${v}`),
   storagePairList: (v: string) =>
     v.split(/[,; ]/).filter(Boolean).every((p) => /^([a-z][a-z0-9\-_.]*[a-z0-9]:)?[a-z][a-z0-9\-_.]*[a-z0-9]$|^1$/i.test(p))
       ? undefined
@@ -199,6 +200,8 @@ export const p = {
   volumeId: () => build(stringSchema({ format: formats.volumeId })),
   storagePairList: () => build(stringSchema({ format: formats.storagePairList })),
   digest: () => build(stringSchema({ maxLength: 40 })),
+  /** A percent-encoded string (PVE's `urlencoded` format, e.g. `sshkeys`). */
+  urlencoded: () => build(stringSchema({ format: formats.urlencoded })),
   /** A disk size as `resize` takes it: `+?\d+(\.\d+)?[KMGT]?`. */
   size: () => build(stringSchema({ pattern: /\+?\d+(\.\d+)?[KMGT]?/ })),
 } as const;

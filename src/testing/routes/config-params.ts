@@ -35,7 +35,7 @@ export function qemuConfigShape(release: Release): ParamShape {
     scsihw: p.enum(['lsi', 'lsi53c810', 'virtio-scsi-pci', 'virtio-scsi-single', 'megasas', 'pvscsi']).opt,
     searchdomain: s(), 'serial[n]': p.string({ pattern: /(\/dev\/.+|socket)/ }).opt, shares: p.int(0, 50000).opt,
     smbios1: p.string({ maxLength: 512 }).opt, smp: p.int(1).opt, sockets: p.int(1).opt, spice_enhancements: s(),
-    sshkeys: s(), startdate: p.string({ pattern: /(now|\d{4}-\d{1,2}-\d{1,2}(T\d{1,2}:\d{1,2}:\d{1,2})?)/ }).opt,
+    sshkeys: p.urlencoded().opt, startdate: p.string({ pattern: /(now|\d{4}-\d{1,2}-\d{1,2}(T\d{1,2}:\d{1,2}:\d{1,2})?)/ }).opt,
     startup: s(), tablet: b(), tags: p.tags().opt, tdf: b(), template: b(), tpmstate0: s(), 'unused[n]': s(),
     'usb[n]': s(), vcpus: p.int(1).opt, vga: s(), 'virtio[n]': s(),
     vmgenid: p.string({ pattern: /(?:[a-fA-F0-9]{8}(?:-[a-fA-F0-9]{4}){3}-[a-fA-F0-9]{12}|[01])/ }).opt,

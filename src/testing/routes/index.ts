@@ -6,6 +6,7 @@
  */
 import type { Route } from '../router.js';
 import { accessRoutes } from './access.js';
+import { agentRoutes } from './agent.js';
 import { backupRoutes } from './backup.js';
 import { clusterRoutes } from './cluster.js';
 import { firewallRoutesAll } from './firewall.js';
@@ -28,6 +29,7 @@ export const allRoutes: readonly Route[] = [
   ...snapshotRoutesAll,
   ...opsRoutesAll,
   ...firewallRoutesAll,
+  ...agentRoutes,
   ...nodeRoutes,
   ...storageRoutes,
   ...poolRoutes,
