@@ -48,7 +48,7 @@ const SCOPES: Scope[] = [
     store: (ctx) => ctx.sim.state.clusterFirewall,
     options: (r) => ({
       ebtables: b(), enable: p.int(0).opt, log_ratelimit: p.string().opt, policy_in: p.enum(POLICY).opt, policy_out: p.enum(POLICY).opt,
-      ...(r === '9.1' ? { policy_forward: p.enum(['ACCEPT', 'DROP']).opt } : {}),
+      ...(r === '7.4' ? {} : { policy_forward: p.enum(['ACCEPT', 'DROP']).opt }),
     }),
   },
   {
@@ -64,8 +64,7 @@ const SCOPES: Scope[] = [
       nf_conntrack_tcp_timeout_syn_recv: p.int(30, 60).opt, nosmurfs: b(), protection_synflood: b(),
       protection_synflood_burst: p.int().opt, protection_synflood_rate: p.int().opt, smurf_log_level: lvl(),
       tcp_flags_log_level: lvl(), tcpflags: b(),
-      ...(r === '7.4' ? {} : { nftables: b() }),
-      ...(r === '9.1' ? { log_level_forward: lvl() } : {}),
+      ...(r === '7.4' ? {} : { nftables: b(), log_level_forward: lvl() }),
     }),
   },
   ...KINDS.map((kind): Scope => ({
