@@ -1,8 +1,8 @@
 /**
- * Guest firewalls end to end (the simulator serves the VM and container levels): rules created,
- * read, changed, moved and deleted, options set and read, digests honoured, per release.
+ * Firewalls end to end at every level (cluster, node, VM, container): rules created, read,
+ * changed, moved and deleted, options set and read, digests honoured, release gates, per release.
  */
-import { Container, VM, type Firewall } from '../../src/index.js';
+import { Container, Firewall, VM } from '../../src/index.js';
 import { describeEachRelease } from '../support/oracle.js';
 import { useSimulator } from './guest-sim.js';
 
@@ -20,15 +20,19 @@ describeEachRelease('Firewall e2e', (release) => {
   });
 
   const levels: Array<[string, (api: typeof ctx.api) => Firewall]> = [
+    ['cluster', (api) => Firewall.cluster(api)],
+    ['node', (api) => Firewall.node(api, 'pve2')],
     ['VM', (api) => new VM(api, 'pve1', 101).firewall],
     ['container', (api) => new Container(api, 'pve1', 200).firewall],
   ];
   for (const [name, make] of levels) {
     it(`${name}: rule create, read, update, move, delete`, async () => {
       const fw = make(ctx.api);
+      const before = (await fw.rules()).length;
       await fw.ruleCreate({ type: 'in', action: 'ACCEPT', proto: 'tcp', dport: '22', enable: true, comment: 'ssh' });
       await fw.ruleCreate({ type: 'out', action: 'DROP', dest: '10.0.0.0/8', log: 'info' });
-      expect((await fw.rules()).map((r) => r.type)).toEqual(['out', 'in']);
+      const top = async () => (await fw.rules()).slice(0, 2).map((r) => `${r.type} ${r.action}`);
+      expect(await top()).toEqual(['out DROP', 'in ACCEPT']);
 
       const ssh = await fw.rule(1);
       expect(ssh).toMatchObject({ pos: 1, type: 'in', action: 'ACCEPT', dport: '22', enable: 1, comment: 'ssh' });
@@ -39,10 +43,11 @@ describeEachRelease('Firewall e2e', (release) => {
       expect(updated.dport).toBeUndefined();
 
       await fw.ruleMove(1, 0);
-      expect((await fw.rules()).map((r) => r.type)).toEqual(['in', 'out']);
+      expect(await top()).toEqual(['in ACCEPT', 'out DROP']);
 
       await fw.ruleDelete(0);
-      expect((await fw.rules()).map((r) => r.type)).toEqual(['out']);
+      expect((await fw.rules()).length).toBe(before + 1);
+      expect((await top())[0]).toBe('out DROP');
     });
 
     it(`${name}: a stale digest is refused`, async () => {
@@ -54,15 +59,49 @@ describeEachRelease('Firewall e2e', (release) => {
       await expect(fw.ruleDelete(0, { digest: String(digest) })).rejects.toThrow(/modified|digest/i);
     });
 
-    it(`${name}: options set and read back; forward rules from 8.0`, async () => {
+    it(`${name}: forward rules from 8.0`, async () => {
       const fw = make(ctx.api);
+      if (release === '7.4') {
+        await expect(fw.ruleCreate({ type: 'forward', action: 'ACCEPT' })).rejects.toMatchObject({ name: 'UnsupportedError' });
+      } else {
+        await fw.ruleCreate({ type: 'forward', action: 'ACCEPT', dest: '10.0.0.0/8' });
+        expect((await fw.rule(0)).type).toBe('forward');
+      }
+    });
+  }
+
+  it('guest options: set, read back, delete', async () => {
+    for (const fw of [new VM(ctx.api, 'pve1', 101).firewall, new Container(ctx.api, 'pve1', 200).firewall]) {
       await fw.optionsSet({ enable: true, policy_in: 'REJECT', dhcp: true, log_level_in: 'warning' });
       expect(await fw.options()).toMatchObject({ enable: 1, policy_in: 'REJECT', dhcp: 1, log_level_in: 'warning' });
       await fw.optionsSet({}, { delete: ['dhcp'] });
       expect((await fw.options()).dhcp).toBeUndefined();
-      if (release === '7.4') {
-        await expect(fw.ruleCreate({ type: 'forward', action: 'ACCEPT' })).rejects.toMatchObject({ name: 'UnsupportedError' });
-      }
-    });
-  }
+    }
+  });
+
+  it('cluster options; policy_forward from 8.0', async () => {
+    const fw = Firewall.cluster(ctx.api);
+    const { digest } = await fw.options();
+    await fw.optionsSet({ enable: 1, policy_in: 'DROP', ebtables: false }, { digest: String(digest) });
+    expect(await fw.options()).toMatchObject({ enable: 1, policy_in: 'DROP', ebtables: 0 });
+    if (release === '7.4') {
+      await expect(fw.optionsSet({ policy_forward: 'DROP' })).rejects.toMatchObject({ name: 'UnsupportedError' });
+    } else {
+      await fw.optionsSet({ policy_forward: 'DROP' });
+      expect((await fw.options()).policy_forward).toBe('DROP');
+    }
+  });
+
+  it('node options; nftables and log_level_forward from 8.0', async () => {
+    const fw = Firewall.node(ctx.api, 'pve1');
+    await fw.optionsSet({ enable: true, tcpflags: true, nf_conntrack_max: 262144 });
+    expect(await fw.options()).toMatchObject({ enable: 1, tcpflags: 1, nf_conntrack_max: 262144 });
+    if (release === '7.4') {
+      await expect(fw.optionsSet({ nftables: true })).rejects.toMatchObject({ name: 'UnsupportedError' });
+      await expect(fw.optionsSet({ log_level_forward: 'info' })).rejects.toMatchObject({ name: 'UnsupportedError' });
+    } else {
+      await fw.optionsSet({ nftables: true, log_level_forward: 'info' });
+      expect(await fw.options()).toMatchObject({ nftables: 1, log_level_forward: 'info' });
+    }
+  });
 });
