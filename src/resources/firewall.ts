@@ -393,10 +393,12 @@ export class Firewall {
   }
 
   /**
-   * Moves a rule to another position (`PUT …/firewall/rules/{pos}` with `moveto`).
+   * Moves a rule (`PUT …/firewall/rules/{pos}` with `moveto`). As Proxmox does it, the rule is put
+   * before the rule now at `to`: moving up lands it at `to`, moving down at `to - 1`; a `to` past
+   * the end makes it last.
    *
    * @param pos - The rule's position.
-   * @param to - Its new position.
+   * @param to - The position of the rule to put it before.
    * @param opts - `digest`.
    * @param options - Signal, timeout and retries.
    * @returns When the rule is moved.
