@@ -10,7 +10,10 @@ import { agentRoutes } from './agent.js';
 import { backupRoutes } from './backup.js';
 import { clusterRoutes } from './cluster.js';
 import { firewallRoutesAll } from './firewall.js';
-import { opsRoutesAll } from './guest-ops.js';
+import { cloneRoutes } from './guest-clone.js';
+import { consoleRoutesAll } from './guest-consoles.js';
+import { diskRoutesAll } from './guest-disks.js';
+import { migrateRoutes } from './guest-migrate.js';
 import { powerRoutesAll } from './guest-power.js';
 import { snapshotRoutesAll } from './guest-snapshots.js';
 import { guestRoutesAll } from './guests.js';
@@ -27,7 +30,10 @@ export const allRoutes: readonly Route[] = [
   ...guestRoutesAll,
   ...powerRoutesAll,
   ...snapshotRoutesAll,
-  ...opsRoutesAll,
+  ...cloneRoutes,
+  ...migrateRoutes,
+  ...diskRoutesAll,
+  ...consoleRoutesAll,
   ...firewallRoutesAll,
   ...agentRoutes,
   ...nodeRoutes,
