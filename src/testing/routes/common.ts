@@ -8,7 +8,8 @@
 import { HttpError } from '../http-error.js';
 import { p } from '../params.js';
 import type { RouteContext } from '../router.js';
-import { diskRefs, memoryMiB, type GuestState } from '../state.js';
+import { diskRefs, memoryMiB } from '../config-utils.js';
+import type { GuestState } from '../state.js';
 
 /** `node` as a required parameter. */
 export const nodeParam = { node: p.node().req };

@@ -10,7 +10,7 @@ import { serverError } from '../http-error.js';
 import { p, type ParamShape } from '../params.js';
 import type { Route, RouteContext } from '../router.js';
 import type { ConfigValue } from '../seed.js';
-import { diskRefs, formatSize } from '../state.js';
+import { diskRefs, formatSize } from '../config-utils.js';
 import { bool, guestParams, KINDS, num, routeGuest, str, type Kind } from './common.js';
 import { checkDiskStorage, newMac, newVolid } from './guest-model.js';
 import { human, progressLines } from './log-lines.js';

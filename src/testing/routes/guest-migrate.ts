@@ -9,7 +9,7 @@ import { checkLock, guestTask } from '../guest-lock.js';
 import { HttpError, serverError } from '../http-error.js';
 import { p, type ParamShape } from '../params.js';
 import type { Release, Route, RouteContext } from '../router.js';
-import { diskRefs } from '../state.js';
+import { diskRefs } from '../config-utils.js';
 import { bool, guestParams, KINDS, reqStr, routeGuest, str, type Kind } from './common.js';
 import { hms, human, progressLines } from './log-lines.js';
 

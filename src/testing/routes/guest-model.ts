@@ -8,7 +8,8 @@
 import type { SimContext } from '../context.js';
 import { serverError } from '../http-error.js';
 import type { ConfigValue } from '../seed.js';
-import { diskRefs, formatSize, isDiskKey, type GuestState } from '../state.js';
+import { diskRefs, formatSize, isDiskKey } from '../config-utils.js';
+import type { GuestState } from '../state.js';
 
 const FILE_STORAGES = new Set(['dir', 'nfs', 'cifs', 'cephfs', 'glusterfs', 'btrfs']);
 

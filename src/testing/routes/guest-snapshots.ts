@@ -9,7 +9,8 @@ import { checkLock, guestTask } from '../guest-lock.js';
 import { HttpError, serverError } from '../http-error.js';
 import { p } from '../params.js';
 import type { Route, RouteContext } from '../router.js';
-import { configDigest, diskRefs, type GuestState, type SnapshotState } from '../state.js';
+import { configDigest, diskRefs } from '../config-utils.js';
+import type { GuestState, SnapshotState } from '../state.js';
 import { bool, guestParams, KINDS, reqStr, routeGuest, str, type Kind } from './common.js';
 
 const snapParams = { ...guestParams, snapname: p.configid().req };
