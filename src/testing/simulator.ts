@@ -146,10 +146,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const applySeedFaults = () => {
     for (const n of seed.nodes) if (n.offline) faults.setNodeOffline(n.node);
   };
-  const state = new SimState(seed, () => clock.now(), () => {
-    tasks.clear();
-    clock.clear();
-  });
+  // A reset forgets the tasks (and their timers) but leaves timers a test set with clock.at().
+  const state = new SimState(seed, () => clock.now(), () => tasks.clear());
   applySeedFaults();
   const auth = new Auth(state, () => clock.seconds());
   authRef.auth = auth;

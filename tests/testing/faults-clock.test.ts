@@ -109,3 +109,25 @@ describe('simulator clock', () => {
     }
   });
 });
+
+describe('simulator reset', () => {
+  it('forgets tasks and their timers but keeps a test\'s own clock timers', async () => {
+    const sim = await startSimulator({ clock: { manual: true } });
+    try {
+      let fired = false;
+      sim.clock.at(sim.clock.now() + 5_000, () => {
+        fired = true;
+      });
+      await call(sim, 'POST', '/nodes/pve1/qemu/101/status/start');
+      expect(sim.clock.pending()).toBe(2);
+      sim.state.reset();
+      expect(sim.tasks.list()).toEqual([]);
+      expect(sim.clock.pending()).toBe(1);
+      sim.clock.advance(5_000);
+      expect(fired).toBe(true);
+      expect(sim.state.guest(101)?.status).toBe('stopped');
+    } finally {
+      await sim.close();
+    }
+  });
+});
