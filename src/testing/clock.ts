@@ -207,12 +207,6 @@ export class SimClock {
     this.realTimer = undefined;
   }
 
-  /** Drops every pending timer (used by `state.reset()`). @internal */
-  clear(): void {
-    this.timers.length = 0;
-    this.arm();
-  }
-
   private rebase(): void {
     const real = performance.now();
     this.base += (real - this.realAnchor) * this.speedValue;
