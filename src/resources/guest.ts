@@ -507,7 +507,7 @@ export abstract class Guest<O extends GuestOptionTypes = GuestOptionTypes> {
     const kind = kindOf(this, 'create');
     const n = check('node', nodeSchema, node);
     const id = check('vmid', vmidSchema, vmid);
-    const values = readRecord('config', config);
+    const values = readConfig(config);
     if (values.vmid !== undefined) throw new TypeError('config: give the vmid as the argument, not in the config');
     for (const key of kind.createRequires) {
       if (values[key] === undefined) throw new TypeError(`config.${key} is required to create a ${kind.type === 'lxc' ? 'container' : 'VM'}`);
@@ -736,7 +736,7 @@ export abstract class Guest<O extends GuestOptionTypes = GuestOptionTypes> {
    * ```
    */
   async configSet(config: GuestConfigInput, opts?: O['configSet'], options?: RequestOptions): Promise<void> {
-    const values = readRecord('config', config);
+    const values = readConfig(config);
     const gates: Gate[] = [];
     const control = this.#options('configSet', opts, gates);
     for (const key of Object.keys(values)) {
@@ -999,4 +999,15 @@ export abstract class Guest<O extends GuestOptionTypes = GuestOptionTypes> {
   toJSON(): { type: 'qemu' | 'lxc'; node: string; vmid: number } {
     return { type: this.#kind.type, node: this.node, vmid: this.vmid };
   }
+}
+
+/**
+ * A guest config as request parameters. Proxmox declares cloud-init's `sshkeys` as `urlencoded`: the
+ * keys travel percent-encoded (spaces as %20, newlines as %0A) inside the form field, which the
+ * session then form-encodes once more.
+ */
+function readConfig(config: unknown): Record<string, string | number | boolean> {
+  const values = readRecord('config', config);
+  if (typeof values['sshkeys'] === 'string') values['sshkeys'] = encodeURIComponent(values['sshkeys']);
+  return values;
 }

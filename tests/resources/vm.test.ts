@@ -51,6 +51,19 @@ describeEachRelease('VM', (release) => {
     await expect(vm().configSet({}, { delete: ['unused0'], force: true, skiplock: true })).resolves.toBeUndefined();
   });
 
+  it('configSet() and create() send cloud-init sshkeys percent-encoded, as Proxmox\'s urlencoded format wants; configGet() decodes them', async () => {
+    const keys = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ alice@laptop\nssh-rsa AAAAB3Nza+/= bob@ci';
+    const wire = 'ssh-ed25519%20AAAAC3NzaC1lZDI1NTE5AAAAIJ%20alice%40laptop%0Assh-rsa%20AAAAB3Nza%2B%2F%3D%20bob%40ci';
+    const scope = mockApi();
+    scope.put(`${BASE}/config`, { sshkeys: wire, ciuser: 'alice' }).replyData(200, null);
+    scope.post('/nodes/pve1/qemu', { vmid: '120', sshkeys: wire }).replyData(200, upid('qmcreate', '120'));
+    scope.get(`${BASE}/config`).replyData(200, { sshkeys: wire, digest: 'd' });
+    await vm().configSet({ sshkeys: keys, ciuser: 'alice' });
+    await VM.create(testApi(), 'pve1', 120, { sshkeys: keys });
+    expect((await vm().configGet()).sshkeys).toBe(keys);
+    expect(scope.isDone()).toBe(true);
+  });
+
   it('clone(): format with a full clone; a linked one with format is a TypeError', async () => {
     mockApi().post(`${BASE}/clone`, { newid: '130', full: '1', storage: 'nfs-shared', format: 'qcow2' }).replyData(200, upid('qmclone'));
     await expect(vm().clone(130, { full: true, storage: 'nfs-shared', format: 'qcow2' })).resolves.toBeInstanceOf(Task);

@@ -152,8 +152,18 @@ export const GuestConfigSchema = z
     template: looseNumber.optional(),
     onboot: looseNumber.optional(),
     protection: looseNumber.optional(),
+    /** Cloud-init public keys, one per line (Proxmox stores them percent-encoded; read back decoded). */
+    sshkeys: z.string().transform(decodeSshKeys).optional(),
   })
   .catchall(configValue);
+
+function decodeSshKeys(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
 
 /**
  * What `configGet()` returns.
