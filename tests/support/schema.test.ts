@@ -71,6 +71,9 @@ function send(
       res.on('end', () => resolve({ status: res.statusCode ?? 0, reason: res.statusMessage ?? '', body: data }));
     });
     req.on('error', reject);
+    // nock's "no match" is also emitted on its mock socket, sometimes after the request let go of it:
+    // without a listener there it is an uncaught error that takes the whole jest worker down.
+    req.on('socket', (socket) => socket.on('error', () => undefined));
     req.end(body);
   });
 }
