@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { looseBoolean, looseNumber, looseString } from './loose.js';
+import { NodeTaskEntrySchema } from './node.js';
 
 /**
  * One entry of `GET /cluster/status`: the cluster itself (`type: 'cluster'`, with `quorate`,
@@ -43,24 +44,16 @@ export const ClusterStatusEntrySchema = z.looseObject({
 export type ClusterStatusEntry = z.infer<typeof ClusterStatusEntrySchema>;
 
 /**
- * One task of `GET /cluster/tasks` (recent and running tasks of all nodes).
+ * One task of `GET /cluster/tasks` (recent and running tasks of all nodes): a node's task entry,
+ * plus `saved`.
  *
  * @example
  * ```ts
  * ClusterTaskSchema.parse({ upid: 'UPID:…', node: 'pve1', starttime: '1710334643' }).starttime; // 1710334643
  * ```
  */
-export const ClusterTaskSchema = z.looseObject({
-  upid: z.string(),
-  node: looseString.optional(),
-  type: z.string().optional(),
-  id: looseString.optional(),
-  user: z.string().optional(),
-  status: z.string().optional(),
-  pid: looseNumber.optional(),
-  pstart: looseNumber.optional(),
-  starttime: looseNumber.optional(),
-  endtime: looseNumber.optional(),
+export const ClusterTaskSchema = NodeTaskEntrySchema.extend({
+  /** Whether the task's log is saved in the cluster's task index. */
   saved: looseBoolean.optional(),
 });
 
