@@ -13,7 +13,7 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Cluster, ProxmoxAPI, VM, type VMCloneOptions, type WaitOptions } from '../src/index.js';
-import { mapLimit } from './map-limit.js';
+import pLimit from 'p-limit';
 
 /** What to clone. */
 export interface CloneTemplateOptions {
@@ -73,18 +73,14 @@ export async function main(api: ProxmoxAPI, opts: CloneTemplateOptions): Promise
 
   const ids = await freeIds(api, count);
   log(`cloning ${template} into ${ids.join(', ')} (${concurrency} at once)`);
-  const results = await mapLimit(ids, concurrency, async (vmid) => {
-    const vmName = `${name}-${vmid}`;
-    const task = await source.clone(vmid, { ...opts.clone, name: vmName });
-    await task.wait(wait);
-    if (opts.start) await (await new VM(api, opts.clone?.target ?? node, vmid).start()).wait(wait);
-    log(`${vmName} (${vmid}) ready`);
-  });
-  return results.map((r, i) => {
-    const vmid = ids[i] ?? 0;
+  return pLimit(concurrency).map(ids, async (vmid): Promise<CloneOutcome> => {
     const outcome: CloneOutcome = { vmid, name: `${name}-${vmid}` };
-    if (!r.ok) {
-      outcome.error = r.error instanceof Error ? r.error.message : String(r.error);
+    try {
+      await (await source.clone(vmid, { ...opts.clone, name: outcome.name })).wait(wait);
+      if (opts.start) await (await new VM(api, opts.clone?.target ?? node, vmid).start()).wait(wait);
+      log(`${outcome.name} (${vmid}) ready`);
+    } catch (err) {
+      outcome.error = err instanceof Error ? err.message : String(err);
       log(`${outcome.name} (${vmid}): FAILED: ${outcome.error}`);
     }
     return outcome;

@@ -15,7 +15,7 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Cluster, Container, ProxmoxAPI, VM, type ClusterResource, type WaitOptions } from '../src/index.js';
-import { mapLimit } from './map-limit.js';
+import pLimit from 'p-limit';
 
 /** What to evacuate, and how. */
 export interface EvacuateOptions {
@@ -99,7 +99,7 @@ export async function main(api: ProxmoxAPI, opts: EvacuateOptions): Promise<Evac
     return moves.map((m) => ({ guest: `${m.resource.type}/${m.resource.vmid}`, target: m.target }));
   }
 
-  const results = await mapLimit(moves, concurrency, async ({ resource, target }): Promise<EvacuateOutcome> => {
+  return pLimit(concurrency).map(moves, async ({ resource, target }): Promise<EvacuateOutcome> => {
     const guest = `${resource.type}/${resource.vmid}`;
     const outcome: EvacuateOutcome = { guest, target };
     try {
@@ -118,7 +118,6 @@ export async function main(api: ProxmoxAPI, opts: EvacuateOptions): Promise<Evac
     }
     return outcome;
   });
-  return results.map((r, i) => (r.ok ? r.value : { guest: '?', target: moves[i]?.target ?? '?', error: String(r.error) }));
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -12,7 +12,7 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Cluster, Container, ProxmoxAPI, VM, type WaitOptions } from '../src/index.js';
-import { mapLimit } from './map-limit.js';
+import pLimit from 'p-limit';
 
 /** What to rotate. */
 export interface NightlyOptions {
@@ -70,7 +70,7 @@ export async function main(api: ProxmoxAPI, opts: NightlyOptions): Promise<Night
   );
   log(`${guests.length} guest(s); snapshot ${name}; keeping ${keep}`);
 
-  const results = await mapLimit(guests, concurrency, async (r) => {
+  return pLimit(concurrency).map(guests, async (r): Promise<NightlyOutcome> => {
     const node = r.node ?? '';
     const vmid = r.vmid ?? 0;
     const guest = r.type === 'qemu' ? new VM(api, node, vmid) : new Container(api, node, vmid);
@@ -92,7 +92,6 @@ export async function main(api: ProxmoxAPI, opts: NightlyOptions): Promise<Night
     }
     return outcome;
   });
-  return results.map((r) => (r.ok ? r.value : { guest: '?', deleted: [], error: String(r.error) }));
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
