@@ -43,7 +43,14 @@ export class ProxmoxError extends Error {
   }
 }
 
-/** What every error from an HTTP exchange knows about the request that caused it. */
+/**
+ * What every error from an HTTP exchange knows about the request that caused it.
+ *
+ * @example
+ * ```ts
+ * const where: RequestInfo = { method: 'POST', path: '/nodes/pve1/qemu/100/status/start' };
+ * ```
+ */
 export interface RequestInfo {
   /** The HTTP method, upper case. */
   method: string;
@@ -51,7 +58,14 @@ export interface RequestInfo {
   path: string;
 }
 
-/** The fields of an error answered by Proxmox. */
+/**
+ * The fields of an error answered by Proxmox.
+ *
+ * @example
+ * ```ts
+ * const info: ApiErrorInfo = { method: 'POST', path: '/nodes/pve1/qemu', status: 400, reason: 'Parameter verification failed.', errors: { vmid: 'invalid format' } };
+ * ```
+ */
 export interface ApiErrorInfo extends RequestInfo {
   /** The HTTP status code. */
   status: number;
@@ -307,7 +321,14 @@ export class UnsupportedError extends ProxmoxError {
   }
 }
 
-/** One line of a task log. */
+/**
+ * One line of a task log.
+ *
+ * @example
+ * ```ts
+ * const line: TaskLogLine = { n: 1, t: 'starting migration of VM 100 to node \'pve2\'' };
+ * ```
+ */
 export interface TaskLogLine {
   /** The line number, from 1. */
   n: number;

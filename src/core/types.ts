@@ -32,7 +32,15 @@ export interface CallOptions<T = unknown> extends RequestOptions {
   schema?: ZodType<T>;
 }
 
-/** A parameter value: booleans are sent as `0`/`1`, arrays as repeated keys; `undefined` is left out. */
+/**
+ * A parameter value: booleans are sent as `0`/`1`, arrays as repeated keys; `undefined` and `null` are left out.
+ *
+ * @example
+ * ```ts
+ * const online: ParamValue = true;            // online=1
+ * const vmids: ParamValue = [100, 101];       // vmid=100&vmid=101
+ * ```
+ */
 export type ParamValue = string | number | boolean | undefined | null | ReadonlyArray<string | number>;
 
 /**
@@ -62,7 +70,14 @@ export interface TlsOptions {
   insecure?: boolean;
 }
 
-/** Which Proxmox product the session talks to. */
+/**
+ * Which Proxmox product the session talks to: Proxmox VE (`pve`, port 8006) or Backup Server (`pbs`, port 8007).
+ *
+ * @example
+ * ```ts
+ * new ProxmoxAPI({ host: 'pbs1', product: 'pbs', tokenId: 'backup@pbs!check', tokenSecret });
+ * ```
+ */
 export type Product = 'pve' | 'pbs';
 
 /**

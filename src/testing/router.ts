@@ -9,7 +9,15 @@
 import type { ParamShape } from './params.js';
 import type { SimContext } from './context.js';
 
-/** The PVE releases the simulator can speak. */
+/**
+ * The PVE releases the simulator can speak.
+ *
+ * @example
+ * ```ts
+ * const release: Release = '8.4';
+ * const sim = await startSimulator({ release });
+ * ```
+ */
 export type Release = '7.4' | '8.4' | '9.1';
 
 /** The HTTP methods of PVE's API. */

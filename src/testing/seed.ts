@@ -11,7 +11,15 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** A config value as PVE stores it: a string, or a number for integer and boolean keys. */
+/**
+ * A config value as PVE stores it: a string, or a number for integer and boolean keys.
+ *
+ * @example
+ * ```ts
+ * const memory: ConfigValue = 2048;
+ * const net0: ConfigValue = 'virtio=BC:24:11:00:00:01,bridge=vmbr0';
+ * ```
+ */
 export type ConfigValue = string | number;
 
 /**

@@ -73,7 +73,15 @@ export interface TaskSpec {
   finally?: () => void;
 }
 
-/** A forced outcome for the next task that matches (see {@link Faults.failNextTask}). */
+/**
+ * A forced outcome for the next task that matches (see {@link Faults.failNextTask}).
+ *
+ * @example
+ * ```ts
+ * sim.faults.failNextTask({ type: 'qmigrate', error: 'migration aborted' });
+ * sim.faults.warnNextTask({ type: 'vzdump', warnings: 2 });
+ * ```
+ */
 export interface ForcedOutcome {
   /** End with this error (the effect is not applied). */
   error?: string;
