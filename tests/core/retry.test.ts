@@ -6,7 +6,7 @@ import {
   TimeoutError,
   type RetryEvent,
 } from '../../src/index.js';
-import { isRetryable } from '../../src/core/retry.js';
+import { isRetryable, withRetry } from '../../src/core/retry.js';
 import { ADAPTERS, json, nockLifecycle, proxmox, rejection, tokenApi } from './support.js';
 import { CA, closeLoopbacks, closedPort, startLoopback } from './loopback.js';
 
@@ -167,5 +167,72 @@ describe('isRetryable', () => {
     expect(isRetryable('PUT', new ConnectionError(info, 'dns', 'ENOTFOUND'))).toBe(true);
     expect(isRetryable('DELETE', new TimeoutError(info, 10))).toBe(false);
     expect(isRetryable('GET', new TimeoutError(info, 10))).toBe(true);
+  });
+});
+
+describe('withRetry', () => {
+  const info = { method: 'GET', path: '/nodes' };
+  const policy = (over: Partial<Parameters<typeof withRetry>[1]> = {}) => {
+    const events: Array<[number, number, string]> = [];
+    return {
+      events,
+      policy: {
+        method: 'GET', retries: 2, minDelayMs: 0, maxDelayMs: 0, signal: undefined,
+        onRetry: (attempt: number, delayMs: number, error: Error) => events.push([attempt, delayMs, error.message]),
+        ...over,
+      },
+    };
+  };
+
+  it('runs a first attempt that succeeds once, with attempt number 1, and no event', async () => {
+    const seen: number[] = [];
+    const { events, policy: p } = policy();
+    await expect(withRetry(async (n) => (seen.push(n), 'ok'), p)).resolves.toBe('ok');
+    expect(seen).toEqual([1]);
+    expect(events).toEqual([]);
+  });
+
+  it('hands a failed first attempt to p-retry: same attempt numbers, events and last error', async () => {
+    const seen: number[] = [];
+    const { events, policy: p } = policy();
+    const err = await rejection(
+      withRetry(async (n) => {
+        seen.push(n);
+        throw new TimeoutError(info, n);
+      }, p),
+    );
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(err.message).toContain('3');
+    expect(seen).toEqual([1, 2, 3]);
+    expect(events.map(([attempt, , message]) => [attempt, message.includes(String(attempt))])).toEqual([[1, true], [2, true]]);
+  });
+
+  it('succeeds on a retry after a failed first attempt', async () => {
+    const seen: number[] = [];
+    const { events, policy: p } = policy();
+    const result = withRetry(async (n) => {
+      seen.push(n);
+      if (n === 1) throw new ConnectionError(info, 'reset', 'ECONNRESET');
+      return n;
+    }, p);
+    await expect(result).resolves.toBe(2);
+    expect(seen).toEqual([1, 2]);
+    expect(events).toHaveLength(1);
+  });
+
+  it('throws a first failure that may not be retried as it is, without an event', async () => {
+    const { events, policy: p } = policy({ method: 'POST' });
+    const original = new TimeoutError({ method: 'POST', path: '/nodes' }, 10);
+    await expect(withRetry(() => Promise.reject(original), p)).rejects.toBe(original);
+    expect(events).toEqual([]);
+  });
+
+  it('with an already aborted signal, does not run the attempt', async () => {
+    const ac = new AbortController();
+    ac.abort(new Error('stop'));
+    let ran = false;
+    const { policy: p } = policy({ signal: ac.signal });
+    await expect(withRetry(async () => (ran = true), p)).rejects.toThrow('stop');
+    expect(ran).toBe(false);
   });
 });
