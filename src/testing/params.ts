@@ -73,31 +73,14 @@ function stringSchema(o: StringOpts = {}): z.ZodType<string, unknown> {
   });
 }
 
-function intSchema(min?: number, max?: number): z.ZodType<number, unknown> {
-  return z.unknown().transform((v, ctx) => {
-    const s = asText(v);
-    if (s === undefined || !/^[+-]?\d+$/.test(s)) {
-      ctx.addIssue({ code: 'custom', message: typeError('integer', v) });
-      return z.NEVER;
-    }
-    const n = Number(s);
-    if (min !== undefined && n < min) {
-      ctx.addIssue({ code: 'custom', message: `value must have a minimum value of ${min}` });
-      return z.NEVER;
-    }
-    if (max !== undefined && n > max) {
-      ctx.addIssue({ code: 'custom', message: `value must have a maximum value of ${max}` });
-      return z.NEVER;
-    }
-    return n;
-  });
-}
+/** Proxmox's textual form of an `integer` and of a `number`. */
+const NUMERIC = { integer: /^[+-]?\d+$/, number: /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/ } as const;
 
-function numberSchema(min?: number, max?: number): z.ZodType<number, unknown> {
+function numericSchema(type: keyof typeof NUMERIC, min?: number, max?: number): z.ZodType<number, unknown> {
   return z.unknown().transform((v, ctx) => {
     const s = asText(v);
-    if (s === undefined || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) {
-      ctx.addIssue({ code: 'custom', message: typeError('number', v) });
+    if (s === undefined || !NUMERIC[type].test(s)) {
+      ctx.addIssue({ code: 'custom', message: typeError(type, v) });
       return z.NEVER;
     }
     const n = Number(s);
@@ -181,13 +164,13 @@ function build(schema: z.ZodType<unknown, unknown>): ParamBuilder {
 /** Parameter builders for the types and formats of PVE's schema. */
 export const p = {
   string: (o: StringOpts = {}) => build(stringSchema(o)),
-  int: (min?: number, max?: number) => build(intSchema(min, max)),
-  number: (min?: number, max?: number) => build(numberSchema(min, max)),
+  int: (min?: number, max?: number) => build(numericSchema('integer', min, max)),
+  number: (min?: number, max?: number) => build(numericSchema('number', min, max)),
   bool: () => build(boolSchema),
   array: () => build(arraySchema),
   enum: (values: readonly string[]) => build(stringSchema({ enum: values })),
   node: () => build(stringSchema({ format: formats.node })),
-  vmid: () => build(intSchema(100, 999999999)),
+  vmid: () => build(numericSchema('integer', 100, 999999999)),
   configid: () => build(stringSchema({ maxLength: 40, format: formats.configid })),
   storage: () => build(stringSchema({ format: formats.storageId })),
   poolid: () => build(stringSchema({ format: formats.poolid })),
