@@ -32,6 +32,28 @@ describe.each(ADAPTERS)('requests (%s adapter)', (adapter) => {
     await expect(api().get('/nodes')).resolves.toEqual([{ node: 'pve1', status: 'online' }]);
   });
 
+  it('sends the session headers (Accept, User-Agent) once, on every method', async () => {
+    const seen: Array<Record<string, unknown>> = [];
+    const scope = proxmox()
+      .get('/nodes').reply(200, { data: [] }, json())
+      .post('/nodes/pve1/qemu/100/status/start').reply(200, { data: null }, json())
+      .put('/nodes/pve1/qemu/100/config').reply(200, { data: null }, json())
+      .delete('/nodes/pve1/qemu/100').reply(200, { data: null }, json());
+    scope.on('request', (req: { headers: Record<string, unknown> }) => seen.push(req.headers));
+    const a = tokenApi({ adapter, userAgent: 'bench-ua/1' });
+    await a.get('/nodes');
+    await a.post('/nodes/pve1/qemu/100/status/start');
+    await a.put('/nodes/pve1/qemu/100/config', { onboot: true });
+    await a.delete('/nodes/pve1/qemu/100');
+    expect(seen).toHaveLength(4);
+    for (const headers of seen) {
+      expect(headers['accept']).toBe('application/json');
+      expect(headers['user-agent']).toBe('bench-ua/1');
+      expect(headers['authorization']).toBe('PVEAPIToken=root@pam!ci=token-secret-1234');
+    }
+    expect(seen[2]?.['content-type']).toBe('application/x-www-form-urlencoded');
+  });
+
   it('sends the PBS token header (with a colon) to port 8007', async () => {
     proxmox('pbs')
       .get('/version')
