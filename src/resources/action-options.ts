@@ -141,20 +141,6 @@ export async function requireGates(api: ProxmoxAPI, gates: readonly Gate[], opti
 }
 
 /**
- * The request options alone (`signal`, `timeoutMs`, `retries`), so that a caller's object with
- * other fields is never handed on.
- *
- * @internal
- */
-export function requestOptions(options: RequestOptions | undefined): RequestOptions {
-  const out: RequestOptions = {};
-  if (options?.signal !== undefined) out.signal = options.signal;
-  if (options?.timeoutMs !== undefined) out.timeoutMs = options.timeoutMs;
-  if (options?.retries !== undefined) out.retries = options.retries;
-  return out;
-}
-
-/**
  * Checks a record of Proxmox's own keys (a guest config, firewall options): an object whose values
  * are strings, numbers or booleans (`undefined` left out).
  *

@@ -6,8 +6,9 @@
  */
 import type { ProxmoxAPI } from '../core/api.js';
 import { path } from '../core/path.js';
+import { requestOptions } from '../core/request-options.js';
 import type { ParamValue, RequestOptions } from '../core/types.js';
-import { mapOptions, opt, readers, readRecord, requestOptions, requireGates, type Gate, type OptionTable } from './action-options.js';
+import { mapOptions, opt, readers, readRecord, requireGates, type Gate, type OptionTable } from './action-options.js';
 import {
   FirewallOptionsSchema,
   FirewallRuleSchema,

@@ -7,9 +7,10 @@
 import type { z } from 'zod';
 import type { ProxmoxAPI } from '../core/api.js';
 import { path } from '../core/path.js';
+import { requestOptions } from '../core/request-options.js';
 import type { ParamValue, RequestOptions } from '../core/types.js';
 import { Task } from '../tasks/task.js';
-import { mapOptions, opt, readers, readRecord, requestOptions, requireGates, type Gate, type OptionTable } from './action-options.js';
+import { mapOptions, opt, readers, readRecord, requireGates, type Gate, type OptionTable } from './action-options.js';
 import { Firewall } from './firewall.js';
 import {
   GuestConfigSchema,

@@ -5,9 +5,10 @@
  */
 import { z } from 'zod';
 import type { ProxmoxAPI } from '../core/api.js';
+import { requestOptions } from '../core/request-options.js';
 import type { RequestOptions } from '../core/types.js';
 import type { Task } from '../tasks/task.js';
-import { opt, readers, requestOptions, type OptionTable } from './action-options.js';
+import { opt, readers, type OptionTable } from './action-options.js';
 import {
   commonOptions,
   Guest,

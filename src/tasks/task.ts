@@ -6,6 +6,7 @@
 import type { ProxmoxAPI } from '../core/api.js';
 import type { TaskLogLine } from '../core/errors.js';
 import { path } from '../core/path.js';
+import { requestOptions } from '../core/request-options.js';
 import type { RequestOptions } from '../core/types.js';
 import { TaskLogSchema, TaskStatusSchema, type TaskStatus } from './schemas.js';
 import { parseUpid, type UpidInfo } from './upid.js';
@@ -86,14 +87,6 @@ function checkCount(name: string, value: number | undefined, min: number): void 
   if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < min)) {
     throw new TypeError(`${name} must be an integer ≥ ${min}, got ${String(value)}`);
   }
-}
-
-function requestOptions(options: RequestOptions | undefined): RequestOptions {
-  const out: RequestOptions = {};
-  if (options?.signal !== undefined) out.signal = options.signal;
-  if (options?.timeoutMs !== undefined) out.timeoutMs = options.timeoutMs;
-  if (options?.retries !== undefined) out.retries = options.retries;
-  return out;
 }
 
 /**
