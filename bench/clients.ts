@@ -21,7 +21,7 @@ import { createRequire } from 'node:module';
 import axios from 'axios';
 import { Agent as UndiciAgent, request as undiciRequest } from 'undici';
 import { proxmoxApi } from 'proxmox-api';
-import { ProxmoxAPI, Task, path } from '../src/index.js';
+import { Cluster, ProxmoxAPI, VM, path, type Task } from '../src/index.js';
 import type { Target } from './server.js';
 
 /** One client, ready to call. */
@@ -180,11 +180,11 @@ function sdkGet(t: Target, adapter: 'lean' | 'axios'): Client {
 
 function sdkStatus(t: Target, adapter: 'lean' | 'axios'): Client {
   const api = sdkSession(t, adapter);
+  const vm = new VM(api, t.node, t.vmid);
   return {
     id: `sdk-status-${adapter}`,
     label: `SDK vm.status(), ${adapter} adapter`,
-    // Stand-in until VM lands: the same request through the session.
-    call: () => api.get(path`/nodes/${t.node}/qemu/${t.vmid}/status/current`),
+    call: () => vm.status(),
     close: async () => api.close(),
   };
 }
@@ -196,8 +196,7 @@ function sdkStatus(t: Target, adapter: 'lean' | 'axios'): Client {
  * @returns The guests.
  */
 export function sdkResources(api: ProxmoxAPI): Promise<unknown[]> {
-  // Stand-in until Cluster lands: the same request, without validation.
-  return api.get<unknown[]>('/cluster/resources', { type: 'vm' });
+  return new Cluster(api).resources({ type: 'vm' });
 }
 
 /**
@@ -208,9 +207,8 @@ export function sdkResources(api: ProxmoxAPI): Promise<unknown[]> {
  * @param vmid - The VM.
  * @returns The task.
  */
-export async function sdkStart(api: ProxmoxAPI, node: string, vmid: number): Promise<Task> {
-  // Stand-in until VM lands: the same request, and the Task the method returns.
-  return new Task(api, await api.post<string>(path`/nodes/${node}/qemu/${vmid}/status/start`));
+export function sdkStart(api: ProxmoxAPI, node: string, vmid: number): Promise<Task> {
+  return new VM(api, node, vmid).start();
 }
 
 /**

@@ -67,9 +67,10 @@ export interface ServerOptions {
  */
 export async function startBenchServer(options: ServerOptions): Promise<BenchServer> {
   const cert = readFileSync(new URL('server-cert.pem', FIXTURES), 'utf8');
-  // process.execArgv carries tsx's loader, so the child runs this same TypeScript file.
+  // process.execArgv carries tsx's loader, so the child runs this same TypeScript file (but a
+  // profile of the client, `--cpu-prof`, is not the server's business).
   const child = fork(fileURLToPath(import.meta.url), ['--serve', String(options.guests), String(options.startLatencyMs)], {
-    execArgv: process.execArgv,
+    execArgv: process.execArgv.filter((a) => !a.startsWith('--cpu-prof')),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((resolve, reject) => {

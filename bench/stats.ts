@@ -15,6 +15,8 @@ export interface Sample {
   latencies: Float64Array;
   /** User + system CPU of this process during the run, in microseconds. */
   cpuUs: number;
+  /** The user part of it (the client's own work; system time is mostly the kernel's socket and TLS I/O). */
+  userUs: number;
 }
 
 /**
@@ -55,7 +57,7 @@ export async function closedLoop(
   await Promise.all(Array.from({ length: Math.min(concurrency, requests) }, worker));
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  return { requests: done, concurrency, wallMs, latencies: latencies.subarray(0, done), cpuUs: cpu.user + cpu.system };
+  return { requests: done, concurrency, wallMs, latencies: latencies.subarray(0, done), cpuUs: cpu.user + cpu.system, userUs: cpu.user };
 }
 
 /**

@@ -13,7 +13,7 @@
  * The jitter (`random()`) comes from a seeded generator, and each task length is waited on several
  * times with different draws: the worst run is reported.
  */
-import { ProxmoxAPI, Task, path } from '../../src/index.js';
+import { ProxmoxAPI, VM } from '../../src/index.js';
 import type { Clock } from '../../src/tasks/clock.js';
 import { waitTargetOf } from '../../src/tasks/task.js';
 import { waitFor } from '../../src/tasks/wait.js';
@@ -75,8 +75,9 @@ async function waitOnce(sim: Simulator, api: ProxmoxAPI, taskMs: number, seed: n
   sim.tasks.setDuration('qmstart', taskMs);
   const vmid = 101; // stopped in the seed
   const endsAt = sim.clock.now() + taskMs; // the clock stands still until the waiter sleeps
-  const upid = await api.post<string>(path`/nodes/${'pve1'}/qemu/${vmid}/status/start`);
-  const task = new Task(api, upid);
+  const task = await new VM(api, 'pve1', vmid).start();
+  const upid = task.upid;
+  if (upid === null) throw new Error('wait: start returned no UPID');
   let status = 0;
   let log = 0;
   sim.onRequest = (req) => {
