@@ -16,7 +16,8 @@ import {
   type RequestEvent,
   type WarningEvent,
 } from '../../src/index.js';
-import { ADAPTERS, FAST, json, nockLifecycle, proxmox, rejection, tokenApi } from './support.js';
+import { ADAPTERS, FAST, json, proxmox, tokenApi } from './support.js';
+import { nockLifecycle, rejection } from '../support/session.js';
 
 nockLifecycle();
 

@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import { AuthenticationError, ProxmoxAPI, type TfaChallenge, type TicketEvent } from '../../src/index.js';
-import { ADAPTERS, FAST, json, nockLifecycle, passwordApi, proxmox, rejection } from './support.js';
+import { ADAPTERS, FAST, json, passwordApi, proxmox } from './support.js';
+import { nockLifecycle, rejection } from '../support/session.js';
 
 nockLifecycle();
 

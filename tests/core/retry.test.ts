@@ -7,7 +7,8 @@ import {
   type RetryEvent,
 } from '../../src/index.js';
 import { isRetryable, withRetry } from '../../src/core/retry.js';
-import { ADAPTERS, json, nockLifecycle, proxmox, rejection, tokenApi } from './support.js';
+import { ADAPTERS, json, proxmox, tokenApi } from './support.js';
+import { nockLifecycle, rejection } from '../support/session.js';
 import { CA, closeLoopbacks, closedPort, startLoopback } from './loopback.js';
 
 nockLifecycle();

@@ -2,7 +2,8 @@ import { inspect } from 'node:util';
 import { z } from 'zod';
 import { ProxmoxAPI, ProxmoxError, type ProxmoxOptions } from '../../src/index.js';
 import { CA, closeLoopbacks, closedPort, startLoopback } from './loopback.js';
-import { ADAPTERS, FAST, json, nockLifecycle, proxmox, rejection } from './support.js';
+import { ADAPTERS, FAST, json, proxmox } from './support.js';
+import { nockLifecycle, rejection } from '../support/session.js';
 
 nockLifecycle();
 afterEach(closeLoopbacks);

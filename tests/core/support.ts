@@ -2,7 +2,6 @@
  * Test helpers of the core tests: a nock scope for a fake Proxmox VE host whose replies can carry a
  * real reason phrase (Proxmox puts its error messages there), and session factories.
  */
-import nock from 'nock';
 import { ProxmoxAPI, type ProxmoxOptions } from '../../src/index.js';
 import { mockApi, type ApiScope } from '../support/nock.js';
 
@@ -50,29 +49,4 @@ export function tokenApi(extra: Partial<ProxmoxOptions> = {}): ProxmoxAPI {
 /** A password session against `pve.test`. */
 export function passwordApi(extra: Partial<ProxmoxOptions> = {}): ProxmoxAPI {
   return new ProxmoxAPI({ host: 'pve.test', username: 'root@pam', password: 'pass-word-1234', ...FAST, ...extra } as ProxmoxOptions);
-}
-
-/** Call in `beforeAll`/`afterEach` of every file that uses nock. */
-export function nockLifecycle(): void {
-  beforeAll(() => {
-    nock.disableNetConnect();
-    nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
-  });
-  afterEach(() => {
-    const pending = nock.pendingMocks();
-    nock.cleanAll();
-    expect(pending).toEqual([]);
-  });
-  afterAll(() => nock.enableNetConnect());
-}
-
-/** What a promise rejects with (fails if it resolves). */
-export async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof Error) return err;
-    throw new Error(`rejected with a non-error: ${String(err)}`);
-  }
-  throw new Error('expected a rejection');
 }

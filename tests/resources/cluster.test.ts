@@ -2,19 +2,16 @@
  * Cluster: every method's request (method, path, query, body) and parsed answer, once per release;
  * the schema oracle checks each request against that release's official schema.
  */
-import nock from 'nock';
-import { Cluster, Firewall, Node, ProxmoxAPI, UnsupportedError } from '../../src/index.js';
+import { Cluster, Firewall, Node, UnsupportedError } from '../../src/index.js';
 import { mockApi } from '../support/nock.js';
 import { describeEachRelease } from '../support/oracle.js';
+import { nockLifecycle, testApi } from '../support/session.js';
 
-const api = (): ProxmoxAPI => new ProxmoxAPI({ host: 'pve.test', tokenId: 'root@pam!ci', tokenSecret: 'token-secret-1234', retries: 0 });
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+nockLifecycle();
 
 it('cluster.firewall is the cluster-level Firewall', () => {
-  const fw = new Cluster(api()).firewall;
+  const fw = new Cluster(testApi()).firewall;
   expect(fw).toBeInstanceOf(Firewall);
   expect(fw.basePath).toBe('/cluster/firewall');
 });
@@ -27,7 +24,7 @@ describeEachRelease('Cluster', (release) => {
         { type: 'cluster', id: 'cluster', name: 'lab', nodes: '3', quorate: 1, version: 7, extra: 'x' },
         { type: 'node', id: 'node/pve1', name: 'pve1', ip: '10.0.0.1', nodeid: '1', online: '1', local: 0, level: '' },
       ]);
-    const status = await new Cluster(api()).status();
+    const status = await new Cluster(testApi()).status();
     expect(status).toEqual([
       { type: 'cluster', id: 'cluster', name: 'lab', nodes: 3, quorate: true, version: 7, extra: 'x' },
       { type: 'node', id: 'node/pve1', name: 'pve1', ip: '10.0.0.1', nodeid: 1, online: true, local: false, level: '' },
@@ -40,7 +37,7 @@ describeEachRelease('Cluster', (release) => {
     const scope = mockApi()
       .get('/cluster/tasks')
       .replyData(200, [{ upid, node: 'pve1', type: 'qmstart', id: '100', user: 'root@pam', starttime: '1710334643', status: 'OK', saved: '1', endtime: 1710334650 }]);
-    const [task] = await new Cluster(api()).tasks();
+    const [task] = await new Cluster(testApi()).tasks();
     expect(task).toEqual({ upid, node: 'pve1', type: 'qmstart', id: '100', user: 'root@pam', starttime: 1710334643, status: 'OK', saved: true, endtime: 1710334650 });
     expect(scope.isDone()).toBe(true);
   });
@@ -50,16 +47,16 @@ describeEachRelease('Cluster', (release) => {
       .get('/cluster/log')
       .query({ max: '2' })
       .replyData(200, [{ uid: 1, time: '1710334643', node: 'pve1', pri: '6', tag: 'pvedaemon', pid: 42, user: 'root@pam', msg: 'start VM 100' }]);
-    const log = await new Cluster(api()).log({ max: 2 });
+    const log = await new Cluster(testApi()).log({ max: 2 });
     expect(log).toEqual([{ uid: '1', time: 1710334643, node: 'pve1', pri: 6, tag: 'pvedaemon', pid: 42, user: 'root@pam', msg: 'start VM 100' }]);
     expect(scope.isDone()).toBe(true);
   });
 
   it('log(): no query without max; a bad max is a TypeError before any request', async () => {
     const scope = mockApi().get('/cluster/log').replyData(200, []);
-    await expect(new Cluster(api()).log()).resolves.toEqual([]);
+    await expect(new Cluster(testApi()).log()).resolves.toEqual([]);
     expect(scope.isDone()).toBe(true);
-    await expect(new Cluster(api()).log({ max: 0 })).rejects.toThrow(new TypeError('max must be a positive integer, got 0'));
+    await expect(new Cluster(testApi()).log({ max: 0 })).rejects.toThrow(new TypeError('max must be a positive integer, got 0'));
   });
 
   it('resources({ type }): GET /cluster/resources?type=', async () => {
@@ -69,21 +66,21 @@ describeEachRelease('Cluster', (release) => {
       .replyData(200, [
         { id: 'qemu/100', type: 'qemu', node: 'pve1', vmid: '100', name: 'web', status: 'running', template: 0, maxmem: '2147483648', cpu: '0.05', new: 1 },
       ]);
-    const [r] = await new Cluster(api()).resources({ type: 'vm' });
+    const [r] = await new Cluster(testApi()).resources({ type: 'vm' });
     expect(r).toEqual({ id: 'qemu/100', type: 'qemu', node: 'pve1', vmid: 100, name: 'web', status: 'running', template: false, maxmem: 2147483648, cpu: 0.05, new: 1 });
     expect(scope.isDone()).toBe(true);
   });
 
   it('resources(): all types; an unknown type is a TypeError before any request', async () => {
     const scope = mockApi().get('/cluster/resources').replyData(200, [{ id: 'node/pve1', type: 'node', node: 'pve1', status: 'online' }]);
-    await expect(new Cluster(api()).resources()).resolves.toHaveLength(1);
+    await expect(new Cluster(testApi()).resources()).resolves.toHaveLength(1);
     expect(scope.isDone()).toBe(true);
-    await expect(new Cluster(api()).resources({ type: 'qemu' as never })).rejects.toThrow(/^type must be one of vm, storage, node, sdn/);
+    await expect(new Cluster(testApi()).resources({ type: 'qemu' as never })).rejects.toThrow(/^type must be one of vm, storage, node, sdn/);
   });
 
   it('nextId(): GET /cluster/nextid, the string answer as a number', async () => {
     const scope = mockApi().get('/cluster/nextid').replyData(200, '104');
-    await expect(new Cluster(api()).nextId()).resolves.toBe(104);
+    await expect(new Cluster(testApi()).nextId()).resolves.toBe(104);
     expect(scope.isDone()).toBe(true);
   });
 
@@ -93,10 +90,10 @@ describeEachRelease('Cluster', (release) => {
       { node: 'pve2', status: 'offline' },
     ];
     const scope = mockApi().get('/nodes').replyData(200, entries).get('/nodes').replyData(200, entries);
-    const nodes = await new Cluster(api()).nodes();
+    const nodes = await new Cluster(testApi()).nodes();
     expect(nodes.map((n) => n.node)).toEqual(['pve1', 'pve2']);
     expect(nodes[0]).toBeInstanceOf(Node);
-    const list = await new Cluster(api()).nodeList();
+    const list = await new Cluster(testApi()).nodeList();
     expect(list[0]).toEqual({ node: 'pve1', status: 'online', maxcpu: 8, mem: 1024, ssl_fingerprint: 'AA:BB' });
     expect(scope.isDone()).toBe(true);
   });
@@ -109,19 +106,19 @@ describeEachRelease('Cluster', (release) => {
 
     it('backupJobs(): GET /cluster/backup', async () => {
       const scope = mockApi().get('/cluster/backup').replyData(200, [job]);
-      const [j] = await new Cluster(api()).backupJobs();
+      const [j] = await new Cluster(testApi()).backupJobs();
       expect(j).toEqual({ ...job, enabled: true, 'next-run': 1710334643 });
       expect(scope.isDone()).toBe(true);
     });
 
     it('backupJobGet(id): GET /cluster/backup/{id}; a malformed id is a TypeError before any request', async () => {
       const scope = mockApi().get('/cluster/backup/nightly').replyData(200, { ...job, 'prune-backups': { 'keep-last': 3 } });
-      const j = await new Cluster(api()).backupJobGet('nightly');
+      const j = await new Cluster(testApi()).backupJobGet('nightly');
       expect(j['prune-backups']).toEqual({ 'keep-last': 3 });
       expect(j.enabled).toBe(true);
       expect(scope.isDone()).toBe(true);
-      await expect(new Cluster(api()).backupJobGet('has space')).rejects.toThrow(/^id must be a backup job id/);
-      await expect(new Cluster(api()).backupJobGet('x'.repeat(51))).rejects.toThrow(TypeError);
+      await expect(new Cluster(testApi()).backupJobGet('has space')).rejects.toThrow(/^id must be a backup job id/);
+      await expect(new Cluster(testApi()).backupJobGet('x'.repeat(51))).rejects.toThrow(TypeError);
     });
 
     it('backupJobCreate(config): POST /cluster/backup, lists joined, property strings built', async () => {
@@ -132,7 +129,7 @@ describeEachRelease('Cluster', (release) => {
           'id=nightly&schedule=01%3A00&storage=local&vmid=100%2C101&mode=snapshot&enabled=1&prune-backups=keep-last%3D3%2Ckeep-daily%3D7&notes-template=%7B%7Bguestname%7D%7D',
         )
         .replyData(200, null);
-      await new Cluster(api()).backupJobCreate({
+      await new Cluster(testApi()).backupJobCreate({
         id: 'nightly', schedule: '01:00', storage: 'local', vmid: [100, 101], mode: 'snapshot', enabled: true,
         'prune-backups': { 'keep-last': 3, 'keep-daily': 7 }, 'notes-template': '{{guestname}}',
       });
@@ -144,7 +141,7 @@ describeEachRelease('Cluster', (release) => {
         ? 'all=1&storage=local&exclude-path=%2Ftmp%2F%3F*%00%2Fvar%2Fcache'
         : 'all=1&storage=local&exclude-path=%2Ftmp%2F%3F*&exclude-path=%2Fvar%2Fcache';
       const scope = mockApi().mockVersion().post('/cluster/backup', body).replyData(200, null);
-      await new Cluster(api()).backupJobCreate({ all: true, storage: 'local', 'exclude-path': ['/tmp/?*', '/var/cache'] });
+      await new Cluster(testApi()).backupJobCreate({ all: true, storage: 'local', 'exclude-path': ['/tmp/?*', '/var/cache'] });
       expect(scope.isDone()).toBe(true);
     });
 
@@ -156,7 +153,7 @@ describeEachRelease('Cluster', (release) => {
         [{ 'notification-policy': 'failure' }, release === '8.4'],
       ];
       for (const [extra, supported] of cases) {
-        const session = api();
+        const session = testApi();
         const scope = mockApi().mockVersion();
         if (supported) scope.post('/cluster/backup', new URLSearchParams({ storage: 'local', all: '1', ...extra }).toString().replace(/\+/g, '%20')).replyData(200, null);
         const call = new Cluster(session).backupJobCreate({ storage: 'local', all: true, ...extra });
@@ -168,14 +165,14 @@ describeEachRelease('Cluster', (release) => {
 
     it('backupJobUpdate(id, changes): PUT /cluster/backup/{id} with delete joined', async () => {
       const scope = mockApi().mockVersion().put('/cluster/backup/nightly', 'schedule=02%3A30&enabled=0&delete=comment%2Cmailto').replyData(200, null);
-      await new Cluster(api()).backupJobUpdate('nightly', { schedule: '02:30', enabled: false, delete: ['comment', 'mailto'] });
+      await new Cluster(testApi()).backupJobUpdate('nightly', { schedule: '02:30', enabled: false, delete: ['comment', 'mailto'] });
       expect(scope.isDone()).toBe(true);
     });
 
     it('backupJobUpdate: refuses changes.id and release-gated options before any request', async () => {
-      await expect(new Cluster(api()).backupJobUpdate('nightly', { id: 'other' })).rejects.toThrow(/changes.id must not be given/);
+      await expect(new Cluster(testApi()).backupJobUpdate('nightly', { id: 'other' })).rejects.toThrow(/changes.id must not be given/);
       const scope = mockApi().mockVersion();
-      const call = new Cluster(api()).backupJobUpdate('nightly', { 'notification-target': 'mail-to-root' });
+      const call = new Cluster(testApi()).backupJobUpdate('nightly', { 'notification-target': 'mail-to-root' });
       if (release === '8.4') {
         scope.put('/cluster/backup/nightly', 'notification-target=mail-to-root').replyData(200, null);
         await expect(call).resolves.toBeUndefined();
@@ -187,7 +184,7 @@ describeEachRelease('Cluster', (release) => {
 
     it('backupJobDelete(id): DELETE /cluster/backup/{id}', async () => {
       const scope = mockApi().delete('/cluster/backup/nightly').replyData(200, null);
-      await expect(new Cluster(api()).backupJobDelete('nightly')).resolves.toBeUndefined();
+      await expect(new Cluster(testApi()).backupJobDelete('nightly')).resolves.toBeUndefined();
       expect(scope.isDone()).toBe(true);
     });
   });

@@ -5,7 +5,8 @@
 import { Container, Task } from '../../src/index.js';
 import { describeEachRelease } from '../support/oracle.js';
 import { mockApi } from '../support/nock.js';
-import { nockLifecycle, testApi, upid } from './guest-support.js';
+import { upid } from './guest-support.js';
+import { nockLifecycle, testApi } from '../support/session.js';
 
 nockLifecycle();
 

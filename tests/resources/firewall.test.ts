@@ -5,7 +5,7 @@
 import { Container, Firewall, UnsupportedError, VM, type FirewallLevel, type ProxmoxAPI } from '../../src/index.js';
 import { describeEachRelease } from '../support/oracle.js';
 import { mockApi } from '../support/nock.js';
-import { nockLifecycle, rejection, testApi } from './guest-support.js';
+import { nockLifecycle, rejection, testApi } from '../support/session.js';
 
 nockLifecycle();
 

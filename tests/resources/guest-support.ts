@@ -1,15 +1,8 @@
 /**
- * Helpers of the guest and firewall unit tests: a session aimed at the oracle's mocked host, UPIDs,
- * the two guest kinds described once so that shared behaviour is tested for both, and nock's
- * lifecycle.
+ * Helpers of the guest and firewall unit tests: UPIDs, and the two guest kinds described once so
+ * that shared behaviour is tested for both.
  */
-import nock from 'nock';
-import { Container, ProxmoxAPI, VM, type Guest, type GuestOptionTypes } from '../../src/index.js';
-
-/** A token session on the oracle's default host, without retries (each request a test sees is one the SDK made). */
-export function testApi(): ProxmoxAPI {
-  return new ProxmoxAPI({ host: 'pve.test', tokenId: 'root@pam!ci', tokenSecret: 'token-secret-1234', retries: 0 });
-}
+import { Container, VM, type Guest, type GuestOptionTypes, type ProxmoxAPI } from '../../src/index.js';
 
 /** A PVE UPID of a task of `type` on `id`. */
 export function upid(type: string, id: string | number = 100, node = 'pve1'): string {
@@ -43,21 +36,3 @@ export const KINDS: readonly KindCase[] = [
     list: (...a) => Container.list(...a), create: (...a) => Container.create(...a),
   },
 ];
-
-/** Call once in every file that uses nock. */
-export function nockLifecycle(): void {
-  beforeAll(() => nock.disableNetConnect());
-  afterEach(() => nock.cleanAll());
-  afterAll(() => nock.enableNetConnect());
-}
-
-/** What a promise rejects with (fails if it resolves). */
-export async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof Error) return err;
-    throw new Error(`rejected with a non-error: ${String(err)}`);
-  }
-  throw new Error('expected a rejection');
-}

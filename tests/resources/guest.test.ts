@@ -6,7 +6,8 @@ import nock from 'nock';
 import { Firewall, LockTimeoutError, Task, UnsupportedError } from '../../src/index.js';
 import { describeEachRelease } from '../support/oracle.js';
 import { mockApi } from '../support/nock.js';
-import { KINDS, nockLifecycle, rejection, testApi, upid } from './guest-support.js';
+import { KINDS, upid } from './guest-support.js';
+import { nockLifecycle, rejection, testApi } from '../support/session.js';
 
 nockLifecycle();
 

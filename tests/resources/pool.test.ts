@@ -3,16 +3,13 @@
  * a pool as `/pools` with `poolid`, 7.4 as `/pools/{poolid}`; the schema oracle checks that each
  * release gets the route it has.
  */
-import nock from 'nock';
-import { NotFoundError, Pool, ProxmoxAPI, UnsupportedError } from '../../src/index.js';
+import { NotFoundError, Pool, UnsupportedError } from '../../src/index.js';
 import { mockApi } from '../support/nock.js';
 import { describeEachRelease } from '../support/oracle.js';
+import { nockLifecycle, testApi } from '../support/session.js';
 
-const api = (): ProxmoxAPI => new ProxmoxAPI({ host: 'pve.test', tokenId: 'root@pam!ci', tokenSecret: 'token-secret-1234', retries: 0 });
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+nockLifecycle();
 
 const MEMBERS = [
   { id: 'qemu/100', type: 'qemu', node: 'pve1', vmid: '100', name: 'web', status: 'running', maxmem: '2147483648', template: 0 },
@@ -25,10 +22,10 @@ const PARSED = [
 
 describe('Pool (no release)', () => {
   it('checks the pool id without a request', () => {
-    expect(() => new Pool(api(), 'a b')).toThrow(/^poolid must be a pool id/);
-    expect(() => new Pool(api(), 'a/b/c/d')).toThrow(TypeError);
-    expect(() => new Pool(api(), '/a')).toThrow(TypeError);
-    expect(new Pool(api(), 'team/web.prod').poolid).toBe('team/web.prod');
+    expect(() => new Pool(testApi(), 'a b')).toThrow(/^poolid must be a pool id/);
+    expect(() => new Pool(testApi(), 'a/b/c/d')).toThrow(TypeError);
+    expect(() => new Pool(testApi(), '/a')).toThrow(TypeError);
+    expect(new Pool(testApi(), 'team/web.prod').poolid).toBe('team/web.prod');
   });
 });
 
@@ -38,14 +35,14 @@ describeEachRelease('Pool', (release) => {
   it('list(): GET /pools, unknown fields kept', async () => {
     const entry = modern ? { poolid: 'dev', comment: 'Developers', members: MEMBERS, new: 1 } : { poolid: 'dev', comment: 'Developers', new: 1 };
     const scope = mockApi().get('/pools').replyData(200, [entry]);
-    const [pool] = await Pool.list(api());
+    const [pool] = await Pool.list(testApi());
     expect(pool).toEqual(modern ? { poolid: 'dev', comment: 'Developers', members: PARSED, new: 1 } : { poolid: 'dev', comment: 'Developers', new: 1 });
     expect(scope.isDone()).toBe(true);
   });
 
   it('create(): POST /pools → a handle', async () => {
     const scope = mockApi().mockVersion().post('/pools', 'poolid=dev&comment=Developers').replyData(200, null);
-    const pool = await Pool.create(api(), 'dev', { comment: 'Developers' });
+    const pool = await Pool.create(testApi(), 'dev', { comment: 'Developers' });
     expect(pool).toBeInstanceOf(Pool);
     expect(pool.poolid).toBe('dev');
     expect(scope.isDone()).toBe(true);
@@ -54,7 +51,7 @@ describeEachRelease('Pool', (release) => {
   it('create(): a nested id needs 8.1', async () => {
     const scope = mockApi().mockVersion();
     if (modern) scope.post('/pools', 'poolid=team%2Fweb').replyData(200, null);
-    const call = Pool.create(api(), 'team/web');
+    const call = Pool.create(testApi(), 'team/web');
     if (modern) await expect(call).resolves.toBeInstanceOf(Pool);
     else await expect(call).rejects.toThrow('nested pool ids is not supported by Proxmox 7.4 (needs 8.1 or later)');
     expect(scope.isDone()).toBe(true);
@@ -64,7 +61,7 @@ describeEachRelease('Pool', (release) => {
     const scope = mockApi().mockVersion();
     if (modern) scope.get('/pools').query({ poolid: 'dev' }).replyData(200, [{ poolid: 'dev', comment: 'Developers', members: MEMBERS }]);
     else scope.get('/pools/dev').replyData(200, { comment: 'Developers', members: MEMBERS });
-    await expect(new Pool(api(), 'dev').get()).resolves.toEqual({ poolid: 'dev', comment: 'Developers', members: PARSED });
+    await expect(new Pool(testApi(), 'dev').get()).resolves.toEqual({ poolid: 'dev', comment: 'Developers', members: PARSED });
     expect(scope.isDone()).toBe(true);
   });
 
@@ -72,23 +69,23 @@ describeEachRelease('Pool', (release) => {
     const scope = mockApi().mockVersion();
     if (modern) scope.get('/pools').query({ poolid: 'dev', type: 'qemu' }).replyData(200, [{ poolid: 'dev', members: [MEMBERS[0]] }]);
     else scope.get('/pools/dev').query({ type: 'qemu' }).replyData(200, { members: [MEMBERS[0]] });
-    await expect(new Pool(api(), 'dev').members({ type: 'qemu' })).resolves.toEqual([PARSED[0]]);
+    await expect(new Pool(testApi(), 'dev').members({ type: 'qemu' })).resolves.toEqual([PARSED[0]]);
     expect(scope.isDone()).toBe(true);
-    await expect(new Pool(api(), 'dev').members({ type: 'vm' as never })).rejects.toThrow(/^filter.type must be one of qemu, lxc, storage/);
+    await expect(new Pool(testApi(), 'dev').members({ type: 'vm' as never })).rejects.toThrow(/^filter.type must be one of qemu, lxc, storage/);
   });
 
   it('members(): an empty pool has no members', async () => {
     const scope = mockApi().mockVersion();
     if (modern) scope.get('/pools').query({ poolid: 'dev' }).replyData(200, [{ poolid: 'dev' }]);
     else scope.get('/pools/dev').replyData(200, { members: [] });
-    await expect(new Pool(api(), 'dev').members()).resolves.toEqual([]);
+    await expect(new Pool(testApi(), 'dev').members()).resolves.toEqual([]);
     expect(scope.isDone()).toBe(true);
   });
 
   if (modern) {
     it('get(): a pool the answer leaves out is a NotFoundError', async () => {
       const scope = mockApi().mockVersion().get('/pools').query({ poolid: 'ghost' }).replyData(200, []);
-      await expect(new Pool(api(), 'ghost').get()).rejects.toThrow(NotFoundError);
+      await expect(new Pool(testApi(), 'ghost').get()).rejects.toThrow(NotFoundError);
       expect(scope.isDone()).toBe(true);
     });
   }
@@ -98,7 +95,7 @@ describeEachRelease('Pool', (release) => {
     const scope = mockApi().mockVersion();
     if (modern) scope.put('/pools', `poolid=dev&${body}`).replyData(200, null);
     else scope.put('/pools/dev', body).replyData(200, null);
-    await new Pool(api(), 'dev').update({ comment: 'Web team', vms: [100, 101], storage: ['local', 'local-lvm'] });
+    await new Pool(testApi(), 'dev').update({ comment: 'Web team', vms: [100, 101], storage: ['local', 'local-lvm'] });
     expect(scope.isDone()).toBe(true);
   });
 
@@ -106,21 +103,21 @@ describeEachRelease('Pool', (release) => {
     const scope = mockApi().mockVersion();
     if (modern) scope.put('/pools', 'poolid=dev&vms=101&delete=1').replyData(200, null);
     else scope.put('/pools/dev', 'vms=101&delete=1').replyData(200, null);
-    await new Pool(api(), 'dev').update({ vms: [101], delete: true });
+    await new Pool(testApi(), 'dev').update({ vms: [101], delete: true });
     expect(scope.isDone()).toBe(true);
   });
 
   it('update({ allowMove }): allow-move on 8+, UnsupportedError on 7.4', async () => {
     const scope = mockApi().mockVersion();
     if (modern) scope.put('/pools', 'poolid=dev&vms=100&allow-move=1').replyData(200, null);
-    const call = new Pool(api(), 'dev').update({ vms: [100], allowMove: true });
+    const call = new Pool(testApi(), 'dev').update({ vms: [100], allowMove: true });
     if (modern) await expect(call).resolves.toBeUndefined();
     else await expect(call).rejects.toThrow(new UnsupportedError('pool option "allow-move"', '7.4', '8.0.6'));
     expect(scope.isDone()).toBe(true);
   });
 
   it('update(): malformed changes are TypeErrors before any request', async () => {
-    const pool = new Pool(api(), 'dev');
+    const pool = new Pool(testApi(), 'dev');
     await expect(pool.update({ vms: [99] })).rejects.toThrow(/^changes.vms\[0\] must be an integer from 100/);
     await expect(pool.update({ storage: ['bad id'] })).rejects.toThrow(/^changes.storage\[0\] must be a storage id/);
     await expect(pool.update({ vms: 100 as never })).rejects.toThrow('changes.vms must be an array');
@@ -130,7 +127,7 @@ describeEachRelease('Pool', (release) => {
     const scope = mockApi().mockVersion();
     if (modern) scope.delete('/pools').query({ poolid: 'team/web' }).replyData(200, null);
     else scope.delete('/pools/dev').replyData(200, null);
-    await new Pool(api(), modern ? 'team/web' : 'dev').delete();
+    await new Pool(testApi(), modern ? 'team/web' : 'dev').delete();
     expect(scope.isDone()).toBe(true);
   });
 });

@@ -4,7 +4,8 @@
 import { Task, UnsupportedError, VM } from '../../src/index.js';
 import { describeEachRelease } from '../support/oracle.js';
 import { mockApi } from '../support/nock.js';
-import { nockLifecycle, rejection, testApi, upid } from './guest-support.js';
+import { upid } from './guest-support.js';
+import { nockLifecycle, rejection, testApi } from '../support/session.js';
 
 nockLifecycle();
 

@@ -1,8 +1,7 @@
 /**
- * Test helpers of the task tests: sessions, UPIDs, a virtual clock, and a scripted fake task that
+ * Test helpers of the task tests: a PBS session, UPIDs, a virtual clock, and a scripted fake task that
  * answers the status and log endpoints through nock the way Proxmox VE (or PBS) does.
  */
-import nock from 'nock';
 import { ProxmoxAPI } from '../../src/index.js';
 import { mockApi, type ApiScope, type MockApiOptions } from '../support/nock.js';
 import type { Clock } from '../../src/tasks/clock.js';
@@ -10,11 +9,6 @@ import type { Clock } from '../../src/tasks/clock.js';
 export const ORIGIN = 'https://pve.test:8006';
 export const PBS_ORIGIN = 'https://pbs.test:8007';
 export const JSON_HEADERS = { 'content-type': 'application/json;charset=UTF-8' };
-
-/** A PVE token session (no retries: every request a test sees is one the waiter made). */
-export function pveApi(): ProxmoxAPI {
-  return new ProxmoxAPI({ host: 'pve.test', tokenId: 'root@pam!ci', tokenSecret: 'token-secret-1234', retries: 0 });
-}
 
 /** A PBS token session. */
 export function pbsApi(): ProxmoxAPI {
@@ -31,24 +25,6 @@ export function pveUpid(startMs: number = Date.now(), type = 'qmstart', id = '10
 /** A PBS UPID that started at `startMs`. */
 export function pbsUpid(startMs: number = Date.now()): string {
   return `UPID:pbs1:000003A9:00000CC9:0000001B:${hex8(Math.floor(startMs / 1000))}:garbage_collection:store1:root@pam!ci:`;
-}
-
-/** Call in every file that uses nock. */
-export function nockLifecycle(): void {
-  beforeAll(() => nock.disableNetConnect());
-  afterEach(() => nock.cleanAll());
-  afterAll(() => nock.enableNetConnect());
-}
-
-/** What a promise rejects with (fails if it resolves). */
-export async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof Error) return err;
-    throw new Error(`rejected with a non-error: ${String(err)}`);
-  }
-  throw new Error('expected a rejection');
 }
 
 /**

@@ -1,7 +1,8 @@
 import { InvalidResponseError, Task, TaskStatusSchema, type TaskDoneEvent } from '../../src/index.js';
 import { describeEachRelease } from '../support/oracle.js';
 import { mockApi } from '../support/nock.js';
-import { JSON_HEADERS, nockLifecycle, pbsApi, pveApi, rejection } from './support.js';
+import { JSON_HEADERS, pbsApi } from './support.js';
+import { nockLifecycle, rejection, testApi } from '../support/session.js';
 
 nockLifecycle();
 
@@ -10,7 +11,7 @@ const TASK_PATH = `/nodes/pve1/tasks/${UPID}`;
 
 describeEachRelease('Task', () => {
   it('takes its identity from the UPID without a request', () => {
-    const task = new Task(pveApi(), UPID);
+    const task = new Task(testApi(), UPID);
     expect(task.upid).toBe(UPID);
     expect(task.node).toBe('pve1');
     expect(task.type).toBe('qmstart');
@@ -29,8 +30,8 @@ describeEachRelease('Task', () => {
   });
 
   it('rejects a malformed UPID with a TypeError naming it', () => {
-    expect(() => new Task(pveApi(), 'UPID:nope')).toThrow(TypeError);
-    expect(() => new Task(pveApi(), 'UPID:nope')).toThrow('invalid UPID "UPID:nope"');
+    expect(() => new Task(testApi(), 'UPID:nope')).toThrow(TypeError);
+    expect(() => new Task(testApi(), 'UPID:nope')).toThrow('invalid UPID "UPID:nope"');
   });
 
   it('status(): GET /nodes/{node}/tasks/{upid}/status, numbers coerced, unknown fields kept', async () => {
@@ -39,19 +40,19 @@ describeEachRelease('Task', () => {
       .reply(200, {
         data: { status: 'stopped', exitstatus: 'OK', pid: '662316', pstart: 19114957, starttime: '1710334643', upid: UPID, node: 'pve1', type: 'qmstart', id: '100', user: 'root@pam', newfield: 'x' },
       }, JSON_HEADERS);
-    const status = await new Task(pveApi(), UPID).status();
+    const status = await new Task(testApi(), UPID).status();
     expect(status).toMatchObject({ status: 'stopped', exitstatus: 'OK', pid: 662316, starttime: 1710334643, newfield: 'x' });
   });
 
   it('status(): an answer without a status is an InvalidResponseError', async () => {
     mockApi().get(`${TASK_PATH}/status`).reply(200, { data: { pid: 1 } }, JSON_HEADERS);
-    expect(await rejection(new Task(pveApi(), UPID).status())).toBeInstanceOf(InvalidResponseError);
+    expect(await rejection(new Task(testApi(), UPID).status())).toBeInstanceOf(InvalidResponseError);
   });
 
   it('status() passes the signal to the request', async () => {
     mockApi().get(`${TASK_PATH}/status`).delay(800).reply(200, { data: { status: 'running' } }, JSON_HEADERS);
     const ac = new AbortController();
-    const pending = new Task(pveApi(), UPID).status({ signal: ac.signal });
+    const pending = new Task(testApi(), UPID).status({ signal: ac.signal });
     setTimeout(() => ac.abort(), 20);
     // Not aborted, the request would resolve (status running) after 800 ms instead of rejecting.
     const err = await rejection(pending);
@@ -63,7 +64,7 @@ describeEachRelease('Task', () => {
       .get(`${TASK_PATH}/log`)
       .query({ start: '10', limit: '5' })
       .reply(200, { data: [{ n: 11, t: 'line 11' }, { n: '12', t: 'line 12' }], total: 12 }, JSON_HEADERS);
-    await expect(new Task(pveApi(), UPID).log({ start: 10, limit: 5 })).resolves.toEqual([
+    await expect(new Task(testApi(), UPID).log({ start: 10, limit: 5 })).resolves.toEqual([
       { n: 11, t: 'line 11' },
       { n: 12, t: 'line 12' },
     ]);
@@ -71,16 +72,16 @@ describeEachRelease('Task', () => {
 
   it('log(): defaults to start 0, limit 50', async () => {
     mockApi().get(`${TASK_PATH}/log`).query({ start: '0', limit: '50' }).reply(200, { data: [{ n: 1, t: 'hello' }] }, JSON_HEADERS);
-    await expect(new Task(pveApi(), UPID).log()).resolves.toEqual([{ n: 1, t: 'hello' }]);
+    await expect(new Task(testApi(), UPID).log()).resolves.toEqual([{ n: 1, t: 'hello' }]);
   });
 
   it('log(): reads the single-object answer some releases give for a missing log file', async () => {
     mockApi().get(`${TASK_PATH}/log`).query(true).reply(200, { data: { n: 1, t: 'unable to open file - No such file or directory' } }, JSON_HEADERS);
-    await expect(new Task(pveApi(), UPID).log()).resolves.toEqual([{ n: 1, t: 'unable to open file - No such file or directory' }]);
+    await expect(new Task(testApi(), UPID).log()).resolves.toEqual([{ n: 1, t: 'unable to open file - No such file or directory' }]);
   });
 
   it('log(): rejects a bad range before any request', async () => {
-    const task = new Task(pveApi(), UPID);
+    const task = new Task(testApi(), UPID);
     await expect(task.log({ start: -1 })).rejects.toThrow(TypeError);
     await expect(task.log({ limit: 1.5 })).rejects.toThrow(/limit must be an integer/);
   });
@@ -92,7 +93,7 @@ describeEachRelease('Task', () => {
       .get(`${TASK_PATH}/log`).query({ start: '0', limit: '50' }).reply(200, { data: range(1, 50), total: 120 }, JSON_HEADERS)
       .get(`${TASK_PATH}/log`).query({ start: '50', limit: '50' }).reply(200, { data: range(51, 100), total: 120 }, JSON_HEADERS)
       .get(`${TASK_PATH}/log`).query({ start: '100', limit: '50' }).reply(200, { data: range(101, 120), total: 120 }, JSON_HEADERS);
-    const log = await new Task(pveApi(), UPID).fullLog();
+    const log = await new Task(testApi(), UPID).fullLog();
     expect(log).toEqual(range(1, 120));
     expect(scope.isDone()).toBe(true);
   });
@@ -102,17 +103,17 @@ describeEachRelease('Task', () => {
     const scope = mockApi()
       .get(`${TASK_PATH}/log`).query({ start: '0', limit: '4' }).reply(200, { data: lines }, JSON_HEADERS)
       .get(`${TASK_PATH}/log`).query({ start: '4', limit: '4' }).reply(200, { data: [] }, JSON_HEADERS);
-    await expect(new Task(pveApi(), UPID).fullLog({ pageSize: 4 })).resolves.toEqual(lines);
+    await expect(new Task(testApi(), UPID).fullLog({ pageSize: 4 })).resolves.toEqual(lines);
     expect(scope.isDone()).toBe(true);
   });
 
   it('fullLog(): rejects a page size below 2', async () => {
-    await expect(new Task(pveApi(), UPID).fullLog({ pageSize: 1 })).rejects.toThrow(/pageSize must be an integer ≥ 2/);
+    await expect(new Task(testApi(), UPID).fullLog({ pageSize: 1 })).rejects.toThrow(/pageSize must be an integer ≥ 2/);
   });
 
   it('stop(): DELETE /nodes/{node}/tasks/{upid}', async () => {
     const scope = mockApi().delete(TASK_PATH).reply(200, { data: null }, JSON_HEADERS);
-    await expect(new Task(pveApi(), UPID).stop()).resolves.toBeUndefined();
+    await expect(new Task(testApi(), UPID).stop()).resolves.toBeUndefined();
     expect(scope.isDone()).toBe(true);
   });
 });
@@ -148,7 +149,7 @@ describe('Task on Proxmox Backup Server', () => {
 
 describe('Task.completed (a call an older release answered synchronously)', () => {
   it('has no UPID and answers everything at once without a request or event', async () => {
-    const api = pveApi();
+    const api = testApi();
     const events: unknown[] = [];
     api.on('task:log', (e) => events.push(e));
     api.on('task:done', (e: TaskDoneEvent) => events.push(e));
@@ -179,17 +180,17 @@ describe('Task.completed (a call an older release answered synchronously)', () =
   });
 
   it('still checks wait options', async () => {
-    const task = Task.completed(pveApi(), { node: 'pve1', type: 'resize', id: '100' });
+    const task = Task.completed(testApi(), { node: 'pve1', type: 'resize', id: '100' });
     await expect(task.wait({ minDelayMs: 10, maxDelayMs: 5 })).rejects.toThrow(TypeError);
   });
 
   it('requires a node and a type', () => {
-    expect(() => Task.completed(pveApi(), { node: '', type: 'resize', id: 1 })).toThrow(TypeError);
-    expect(() => Task.completed(pveApi(), { node: 'pve1', type: '', id: 1 })).toThrow(TypeError);
+    expect(() => Task.completed(testApi(), { node: '', type: 'resize', id: 1 })).toThrow(TypeError);
+    expect(() => Task.completed(testApi(), { node: 'pve1', type: '', id: 1 })).toThrow(TypeError);
   });
 
   it('does not leak into the next constructor call', () => {
-    Task.completed(pveApi(), { node: 'pve1', type: 'resize', id: 1 });
-    expect(() => new Task(pveApi(), '')).toThrow(TypeError);
+    Task.completed(testApi(), { node: 'pve1', type: 'resize', id: 1 });
+    expect(() => new Task(testApi(), '')).toThrow(TypeError);
   });
 });

@@ -5,7 +5,8 @@
 import { ParameterError, Task, TaskFailedError, TaskTimeoutError, type TaskResult } from '../../src/index.js';
 import { waitTargetOf } from '../../src/tasks/task.js';
 import { DEFAULT_MAX_DELAY_MS, DEFAULT_MIN_DELAY_MS, nextDelay, waitFor, type WaitOptions } from '../../src/tasks/wait.js';
-import { FakeTask, VirtualClock, nockLifecycle, pveApi, pveUpid, rejection, type TaskScript } from './support.js';
+import { FakeTask, VirtualClock, pveUpid, type TaskScript } from './support.js';
+import { nockLifecycle, rejection, testApi } from '../support/session.js';
 
 nockLifecycle();
 
@@ -21,7 +22,7 @@ function waitOn(script: TaskScript, options: WaitOptions = {}, random = 0.5, upi
   const fake = new FakeTask(script, () => clock.now());
   const upid = pveUpid(upidStart ?? clock.epochBase);
   fake.install('pve1', upid);
-  const task = new Task(pveApi(), upid);
+  const task = new Task(testApi(), upid);
   return { result: waitFor(waitTargetOf(task, upid), options, clock), fake, clock };
 }
 

@@ -14,7 +14,8 @@ import {
   type TaskLogEvent,
   type TaskLogLine,
 } from '../../src/index.js';
-import { FakeTask, JSON_HEADERS, nockLifecycle, pbsApi, pbsUpid, pveApi, pveUpid, rejection, type TaskScript } from './support.js';
+import { FakeTask, JSON_HEADERS, pbsApi, pbsUpid, pveUpid, type TaskScript } from './support.js';
+import { nockLifecycle, rejection, testApi } from '../support/session.js';
 
 nockLifecycle();
 
@@ -32,7 +33,7 @@ interface Run {
 
 /** A PVE task following `script`, its time counted in requests. */
 function pveTask(script: TaskScript, upid = pveUpid()): Run {
-  const api = pveApi();
+  const api = testApi();
   const fake = new FakeTask(script);
   fake.install('pve1', upid);
   const logEvents: TaskLogEvent[] = [];
@@ -124,7 +125,7 @@ describe('task.wait()', () => {
       .get(`/nodes/pve1/tasks/${upid}/log`).query(true).reply(200, { data: [{ n: 1, t: 'no content' }] }, JSON_HEADERS)
       .get(`/nodes/pve1/tasks/${upid}/status`).reply(200, { data: { status: 'stopped' } }, JSON_HEADERS)
       .get(`/nodes/pve1/tasks/${upid}/log`).query(true).reply(200, { data: [{ n: 1, t: 'no content' }] }, JSON_HEADERS);
-    const err = await rejection(new Task(pveApi(), upid).wait(FAST));
+    const err = await rejection(new Task(testApi(), upid).wait(FAST));
     expect(err).toBeInstanceOf(TaskFailedError);
     expect((err as TaskFailedError).exitStatus).toBe('unknown');
     expect((err as TaskFailedError).log).toEqual([]); // the "no content" placeholder is not a line
@@ -194,7 +195,7 @@ describe('task.wait()', () => {
     const upid = pveUpid();
     mockApi().get(`/nodes/pve1/tasks/${upid}/log`).query(true).delay(800).reply(200, { data: [] }, JSON_HEADERS);
     const ac = new AbortController();
-    const pending = new Task(pveApi(), upid).wait({ ...FAST, signal: ac.signal });
+    const pending = new Task(testApi(), upid).wait({ ...FAST, signal: ac.signal });
     setTimeout(() => ac.abort(), 30);
     const t0 = performance.now();
     const err = await rejection(pending);
@@ -206,7 +207,7 @@ describe('task.wait()', () => {
     const ac = new AbortController();
     ac.abort();
     // No interceptor: a request would fail with a nock error, not an AbortError.
-    await expect(new Task(pveApi(), pveUpid()).wait({ signal: ac.signal })).rejects.toBeInstanceOf(AbortError);
+    await expect(new Task(testApi(), pveUpid()).wait({ signal: ac.signal })).rejects.toBeInstanceOf(AbortError);
   });
 
   it.each([
@@ -215,7 +216,7 @@ describe('task.wait()', () => {
     [{ minDelayMs: Number.NaN }, /minDelayMs/],
     [{ maxDelayMs: Infinity }, /maxDelayMs must be finite/],
   ])('rejects invalid options %j with a TypeError before any request', async (options, message) => {
-    const err = await rejection(new Task(pveApi(), pveUpid()).wait(options));
+    const err = await rejection(new Task(testApi(), pveUpid()).wait(options));
     expect(err).toBeInstanceOf(TypeError);
     expect(err.message).toMatch(message);
   });
@@ -225,7 +226,7 @@ describe('task.wait()', () => {
     const scope = mockApi();
     scope.get(`/nodes/pve1/tasks/${upid}/log`).query(true).reply(200, { data: [{ n: 1, t: 'x' }] }, JSON_HEADERS);
     scope.get(`/nodes/pve1/tasks/${upid}/status`).replyError(403, 'Permission check failed (/nodes/pve1, Sys.Audit)');
-    const err = await rejection(new Task(pveApi(), upid).wait(FAST));
+    const err = await rejection(new Task(testApi(), upid).wait(FAST));
     expect(err.name).toBe('PermissionError');
   });
 });
@@ -262,7 +263,7 @@ describe('pollTaskUntilComplete', () => {
   });
 
   it('rejects a malformed UPID with a TypeError', async () => {
-    await expect(pollTaskUntilComplete(pveApi(), 'not-a-upid')).rejects.toThrow(TypeError);
+    await expect(pollTaskUntilComplete(testApi(), 'not-a-upid')).rejects.toThrow(TypeError);
   });
 
   it('tolerates a 400 during the first seconds of waiting even for an old UPID (clock skew)', async () => {
@@ -273,7 +274,7 @@ describe('pollTaskUntilComplete', () => {
       .persist()
       .get(`/nodes/pve1/tasks/${upid}/log`).query(true).reply(200, { data: { n: 1, t: 'unable to open file - No such file or directory' } }, JSON_HEADERS)
       .get(`/nodes/pve1/tasks/${upid}/status`).reply(400, { errors: { upid: 'no such task' }, data: null }, JSON_HEADERS);
-    const err = await rejection(pollTaskUntilComplete(pveApi(), upid, { ...FAST, timeoutMs: 60 }));
+    const err = await rejection(pollTaskUntilComplete(testApi(), upid, { ...FAST, timeoutMs: 60 }));
     expect(err).toBeInstanceOf(TaskTimeoutError);
   });
 });
