@@ -103,9 +103,6 @@ function checkCount(name: string, value: number | undefined, min: number): void 
  * ```
  */
 export class Task {
-  /** Hands `Task.completed`'s description to the constructor without a public parameter. */
-  static #completing: CompletedTaskInfo | undefined;
-
   /** The session the task's endpoints are read through. */
   readonly api: ProxmoxAPI;
   /** The UPID, or `null` for a call an older release completed at once (see {@link Task.completed}). */
@@ -134,9 +131,9 @@ export class Task {
    * const task = new Task(api, upid);
    * ```
    */
-  constructor(api: ProxmoxAPI, upid: string) {
-    const done = Task.#completing;
-    Task.#completing = undefined;
+  constructor(api: ProxmoxAPI, upid: string);
+  /** `done` (internal, for {@link Task.completed}): describes a task completed without a UPID. */
+  constructor(api: ProxmoxAPI, upid: string, done?: CompletedTaskInfo) {
     this.api = api;
     if (done) {
       this.upid = null;
@@ -178,12 +175,7 @@ export class Task {
   static completed(api: ProxmoxAPI, info: CompletedTaskInfo): Task {
     if (typeof info?.node !== 'string' || info.node === '') throw new TypeError('Task.completed: node must be a non-empty string');
     if (typeof info.type !== 'string' || info.type === '') throw new TypeError('Task.completed: type must be a non-empty string');
-    Task.#completing = { ...info };
-    try {
-      return new Task(api, '');
-    } finally {
-      Task.#completing = undefined;
-    }
+    return new (Task as new (api: ProxmoxAPI, upid: string, done: CompletedTaskInfo) => Task)(api, '', { ...info });
   }
 
   /** The node whose task endpoints serve this task: the UPID's node on PVE, `localhost` on PBS. */
