@@ -24,6 +24,10 @@ import {
   type ClusterTask,
   type NodeListEntry,
 } from './schemas/cluster.js';
+import { listOf } from './schemas/list.js';
+
+/** `cluster.resources()` answers can hold tens of thousands of entries: parsed by `listOf`'s fast path. */
+const ClusterResourceListSchema = listOf(ClusterResourceSchema);
 
 /**
  * The types `cluster.resources({ type })` filters by (the same on PVE 7.4, 8.4 and 9.1).
@@ -133,7 +137,7 @@ export class Cluster {
     if (type !== undefined && !RESOURCE_TYPES.includes(type)) {
       throw new TypeError(`type must be one of ${RESOURCE_TYPES.join(', ')}, got ${JSON.stringify(type)}`);
     }
-    return this.api.get('/cluster/resources', { type }, { ...options, schema: z.array(ClusterResourceSchema) });
+    return this.api.get('/cluster/resources', { type }, { ...options, schema: ClusterResourceListSchema });
   }
 
   /**
