@@ -5,9 +5,9 @@
  */
 import type { ProxmoxAPI } from '../core/api.js';
 import { opt, readers, type OptionTable } from './action-options.js';
+import { Guest } from './guest.js';
 import {
   commonOptions,
-  Guest,
   type CloneOptions,
   type ConfigSetOptions,
   type DeleteOptions,
@@ -20,7 +20,7 @@ import {
   type StartOptions,
   type StopOptions,
   type VncProxyOptions,
-} from './guest.js';
+} from './guest-options.js';
 import { ctVolumeSchema } from './validate.js';
 
 /**

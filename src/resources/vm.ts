@@ -9,9 +9,9 @@ import { requestOptions } from '../core/request-options.js';
 import type { RequestOptions } from '../core/types.js';
 import type { Task } from '../tasks/task.js';
 import { opt, readers, type OptionTable } from './action-options.js';
+import { Guest } from './guest.js';
 import {
   commonOptions,
-  Guest,
   type CloneOptions,
   type ConfigSetOptions,
   type DeleteOptions,
@@ -23,7 +23,7 @@ import {
   type StartOptions,
   type StopOptions,
   type VncProxyOptions,
-} from './guest.js';
+} from './guest-options.js';
 import { storageIdSchema, vmDiskSchema } from './validate.js';
 
 /**
