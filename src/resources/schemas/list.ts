@@ -64,12 +64,14 @@ function copy(entry: unknown, fields: readonly Field[], declared: ReadonlySet<st
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return undefined;
   const input = entry as Record<string, unknown>;
   const out: Record<string, unknown> = {};
+  let present = 0;
   for (const { key, kind, optional } of fields) {
     const value = input[key];
     if (value === undefined) {
       if (!optional || key in input) return undefined;
       continue;
     }
+    present++;
     switch (kind) {
       case 'string':
       case 'looseString':
@@ -87,6 +89,8 @@ function copy(entry: unknown, fields: readonly Field[], declared: ReadonlySet<st
         break;
     }
   }
+  // Undeclared fields follow, in input order (most entries have none: skip the scan then).
+  if (Object.keys(input).length === present && Object.getPrototypeOf(input) === Object.prototype) return out;
   for (const key in input) {
     if (declared.has(key)) continue;
     if (key === '__proto__' || !Object.hasOwn(input, key)) return undefined;
