@@ -353,7 +353,9 @@ function checkPath(path: unknown): void {
     throw new TypeError(`path must be a string starting with "/", got ${typeof path === 'string' ? JSON.stringify(path) : typeof path}`);
   }
   if (/[?#\s]/.test(path)) throw new TypeError(`path must not hold a query, fragment or whitespace (pass params instead): ${JSON.stringify(path)}`);
-  if (path.split('/').some((segment) => segment === '.' || segment === '..')) {
+  // Splitting every path showed at 1 % of a request's CPU in the benchmark's profile: only a path
+  // with a dot can have a dot segment.
+  if (path.includes('.') && path.split('/').some((segment) => segment === '.' || segment === '..')) {
     throw new TypeError(`path must not hold "." or ".." segments: ${JSON.stringify(path)}`);
   }
 }

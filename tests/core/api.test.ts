@@ -142,6 +142,8 @@ describe.each(ADAPTERS)('requests (%s adapter)', (adapter) => {
     await expect(api().get('nodes')).rejects.toThrow(TypeError);
     await expect(api().get('/nodes?x=1')).rejects.toThrow(/must not hold a query/);
     await expect(api().get('/nodes/../x')).rejects.toThrow(/"\." or "\.\." segments/);
+    await expect(api().get('/nodes/.')).rejects.toThrow(/"\." or "\.\." segments/);
+    await expect(api().get('/./nodes')).rejects.toThrow(/"\." or "\.\." segments/);
     await expect(api().get('/nodes', undefined, { timeoutMs: -1 })).rejects.toThrow(/timeoutMs/);
     await expect(api().post('/nodes', { bad: Number.NaN })).rejects.toThrow(/parameter bad must be a finite number/);
     await expect(api().request('PATCH' as 'PUT', '/nodes')).rejects.toThrow(/method must be GET, POST, PUT or DELETE/);
