@@ -130,7 +130,8 @@ export async function exchange(http: Http, ex: Exchange, redact: (text: string) 
   const encoded = encodeParams(ex.params);
   const hasBody = ex.method === 'POST' || ex.method === 'PUT';
   const url = ex.path + (!hasBody && encoded !== '' ? `?${encoded}` : '');
-  const headers = hasBody && encoded !== '' ? { ...ex.headers, 'Content-Type': 'application/x-www-form-urlencoded' } : ex.headers;
+  // Every POST/PUT is a form, even an empty one (as axios's stock pipeline sends it, and pveproxy expects).
+  const headers = hasBody ? { ...ex.headers, 'Content-Type': 'application/x-www-form-urlencoded' } : ex.headers;
   const data = hasBody && encoded !== '' ? encoded : undefined;
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;

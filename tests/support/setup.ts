@@ -9,7 +9,13 @@ afterEach(() => {
   failOnViolations();
 });
 
-afterAll(() => {
+afterAll(async () => {
   // Requests sent from beforeAll/afterAll hooks after the last test.
   failOnViolations();
+  // nock patches node:http(s) for the whole worker process: a test file that ran after one using
+  // nock would otherwise send its real requests (TLS, simulator) through nock's mock sockets,
+  // with no keep-alive. Each file that imports nock activates it afresh.
+  const { default: nock } = await import('nock');
+  nock.cleanAll();
+  nock.restore();
 });
