@@ -2,7 +2,8 @@
  * The clients the benchmark compares, each doing the same call (`GET …/qemu/{vmid}/status/current`,
  * answer parsed from JSON, `data` taken out) over a kept-alive HTTPS connection pool:
  *
- * - (a) `raw-https`: `node:https` with a keep-alive agent — the reference every ratio is taken to;
+ * - (a) `raw-https`: `node:https` with a keep-alive agent — the reference every ratio is taken to,
+ *   and the same plus 25 µs of busy loop per request, to calibrate what a client's own CPU costs;
  * - (b) `raw-axios`: axios with its stock Node adapter, given the same kind of agent;
  * - (c) `undici`: undici's `request()` with an undici `Agent` — the fastest client Node has;
  * - (d) `proxmox-api`: the other JavaScript Proxmox client, as it ships (its own undici `fetch`);
@@ -114,6 +115,28 @@ function rawHttps(t: Target): Client {
   };
 }
 
+/**
+ * (a) plus a fixed amount of pure CPU per request (a busy loop after the answer): a calibration row
+ * that shows how a client's own CPU per request turns into the table's ratios at each concurrency.
+ */
+function rawHttpsPlusCpu(t: Target, us: number): Client {
+  const agent = rawAgent(t);
+  const p = statusPath(t);
+  return {
+    id: `raw-https+${us}us`,
+    label: `(a) + ${us} µs of CPU per request`,
+    call: async () => {
+      const data = await rawRequest(agent, t, 'GET', p);
+      const until = performance.now() + us / 1000;
+      while (performance.now() < until) {
+        // burn
+      }
+      return data;
+    },
+    close: async () => agent.destroy(),
+  };
+}
+
 function rawAxios(t: Target): Client {
   const agent = rawAgent(t);
   const http = axios.create({ baseURL: `https://${t.host}:${t.port}`, httpsAgent: agent, headers: { Authorization: authHeader(t) } });
@@ -220,6 +243,7 @@ export function sdkStart(api: ProxmoxAPI, node: string, vmid: number): Promise<T
 export function overheadClients(t: Target): Client[] {
   return [
     rawHttps(t),
+    rawHttpsPlusCpu(t, 25),
     rawAxios(t),
     undici(t),
     proxmoxApiClient(t),
