@@ -10,7 +10,7 @@ import { optionsFromEnv } from './env.js';
 import { createHttp, exchange, urlHost, type Http, type Method, type RawResponse } from './http.js';
 import { resolveOptions, type ProxmoxOptions, type ResolvedOptions } from './options.js';
 import { readResponse } from './response.js';
-import { withRetry } from './retry.js';
+import { retryAfter, withRetry, type RetryPolicy } from './retry.js';
 import type { CallOptions, Params, Product, ProxmoxEvents, RequestOptions } from './types.js';
 import { VersionInfoSchema, type VersionInfo } from './version.js';
 
@@ -40,6 +40,8 @@ export class ProxmoxAPI extends EventEmitter<ProxmoxEvents> {
   readonly #opts: ResolvedOptions;
   readonly #http: Http;
   readonly #auth: Authenticator;
+  /** Removes the session's secrets from a text (one function for every request). */
+  readonly #redact = (text: string): string => this.#auth.redact(text);
   #version: Promise<VersionInfo> | undefined;
 
   /**
@@ -272,6 +274,11 @@ export class ProxmoxAPI extends EventEmitter<ProxmoxEvents> {
     this.#http.agent.destroy();
   }
 
+  /**
+   * One request with its retries. The first attempt runs on its own: the retry policy and the
+   * closures of p-retry are built only after it fails (a CPU profile of `vm.status()` showed
+   * them, and the copies of the options they took, on every request).
+   */
   async #call<T>(
     method: Method,
     path: string,
@@ -280,27 +287,57 @@ export class ProxmoxAPI extends EventEmitter<ProxmoxEvents> {
     schema: CallOptions<T>['schema'],
     authenticated: boolean,
   ): Promise<T> {
-    const redact = (text: string): string => this.#auth.redact(text);
     const signal = options.signal;
     try {
-      return await withRetry(
-        async (attempt) => {
-          const raw = await this.#attempt(method, path, params, options, attempt, authenticated);
-          return readResponse(raw, { method, path }, schema, redact);
-        },
-        {
-          method,
-          retries: options.retries ?? this.#opts.retries,
-          minDelayMs: this.#opts.retryMinDelayMs,
-          maxDelayMs: this.#opts.retryMaxDelayMs,
-          signal,
-          onRetry: (attempt, delayMs, error) => this.emit('retry', { method, path, attempt, delayMs, reason: redact(error.message) }),
-        },
-      );
+      if (!signal?.aborted) {
+        try {
+          return await this.#once(method, path, params, options, schema, authenticated, 1);
+        } catch (first) {
+          return await retryAfter(first, this.#attempts(method, path, params, options, schema, authenticated), this.#retryPolicy(method, path, options));
+        }
+      }
+      return await withRetry(this.#attempts(method, path, params, options, schema, authenticated), this.#retryPolicy(method, path, options));
     } catch (err) {
       if (signal?.aborted && !(err instanceof AbortError)) throw new AbortError(`${method} ${path}`, { cause: signal.reason });
       throw err;
     }
+  }
+
+  /** The attempts of one request, numbered, for the retry policy. */
+  #attempts<T>(
+    method: Method,
+    path: string,
+    params: Params | undefined,
+    options: RequestOptions,
+    schema: CallOptions<T>['schema'],
+    authenticated: boolean,
+  ): (attempt: number) => Promise<T> {
+    return (attempt) => this.#once(method, path, params, options, schema, authenticated, attempt);
+  }
+
+  #retryPolicy(method: Method, path: string, options: RequestOptions): RetryPolicy {
+    return {
+      method,
+      retries: options.retries ?? this.#opts.retries,
+      minDelayMs: this.#opts.retryMinDelayMs,
+      maxDelayMs: this.#opts.retryMaxDelayMs,
+      signal: options.signal,
+      onRetry: (attempt, delayMs, error) => this.emit('retry', { method, path, attempt, delayMs, reason: this.#redact(error.message) }),
+    };
+  }
+
+  /** One attempt and the reading of its answer. */
+  async #once<T>(
+    method: Method,
+    path: string,
+    params: Params | undefined,
+    options: RequestOptions,
+    schema: CallOptions<T>['schema'],
+    authenticated: boolean,
+    attempt: number,
+  ): Promise<T> {
+    const raw = await this.#attempt(method, path, params, options, attempt, authenticated);
+    return readResponse(raw, { method, path }, schema, this.#redact);
   }
 
   /** One attempt: authenticate, send, and on a 401 of a ticket session log in again and replay once. */
@@ -312,7 +349,10 @@ export class ProxmoxAPI extends EventEmitter<ProxmoxEvents> {
     attempt: number,
     authenticated: boolean,
   ): Promise<RawResponse> {
-    if (!authenticated) return this.#send(method, path, params, {}, options, attempt);
+    if (!authenticated) return this.#send(method, path, params, NO_HEADERS, options, attempt);
+    // A token session's headers never change and need no login: no wait for them.
+    const token = this.#auth.tokenHeaders;
+    if (token !== undefined) return this.#send(method, path, params, token, options, attempt);
     // A login inside a request is not retried on its own: the request's retries cover it.
     const loginOptions: RequestOptions = { ...options, retries: 0 };
     const auth = await this.#auth.headers(method, loginOptions);
@@ -327,7 +367,7 @@ export class ProxmoxAPI extends EventEmitter<ProxmoxEvents> {
     method: Method,
     path: string,
     params: Params | undefined,
-    headers: Record<string, string>,
+    headers: Readonly<Record<string, string>>,
     options: RequestOptions,
     attempt: number,
   ): Promise<RawResponse> {
@@ -335,12 +375,15 @@ export class ProxmoxAPI extends EventEmitter<ProxmoxEvents> {
     const raw = await exchange(
       this.#http,
       { method, path, params, headers, signal: options.signal, timeoutMs: options.timeoutMs ?? this.#opts.timeoutMs },
-      (text) => this.#auth.redact(text),
+      this.#redact,
     );
     this.emit('response', { method, path, status: raw.status, ms: raw.ms });
     return raw;
   }
 }
+
+/** The headers of a request sent without authentication (the login itself). */
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** A class named `ProxmoxAPI` without the custom inspection, so `util.inspect` prints the session's name. */
 const InspectView = { ProxmoxAPI: class {} }.ProxmoxAPI;

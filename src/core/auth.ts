@@ -62,6 +62,8 @@ export class Authenticator {
   #generation = 0;
   #inflight: Promise<void> | undefined;
   #renewFailedAt = -Infinity;
+  /** A token session's headers: the same on every request, built once. */
+  readonly #tokenHeaders: Readonly<Record<string, string>> | undefined;
 
   /**
    * @param product - `pve` or `pbs` (cookie and token header names).
@@ -76,7 +78,14 @@ export class Authenticator {
     this.#post = post;
     this.#listener = listener;
     this.#now = now;
-    if (credential.kind === 'token') this.#remember(credential.tokenSecret);
+    if (credential.kind === 'token') {
+      this.#remember(credential.tokenSecret);
+      const value =
+        product === 'pve'
+          ? `PVEAPIToken=${credential.tokenId}=${credential.tokenSecret}`
+          : `PBSAPIToken=${credential.tokenId}:${credential.tokenSecret}`;
+      this.#tokenHeaders = Object.freeze({ Authorization: value });
+    }
     if (credential.kind === 'password' && typeof credential.password === 'string') this.#remember(credential.password);
     if (credential.kind === 'ticket') {
       this.#remember(credential.ticket);
@@ -93,6 +102,15 @@ export class Authenticator {
   /** Whether a 401 can be cured by logging in again (a password session). */
   get canRelogin(): boolean {
     return this.#credential.kind === 'password';
+  }
+
+  /**
+   * A token session's headers, the same for every request (no login, no renewal, no 401 to cure):
+   * the session sends them without waiting for {@link Authenticator.headers}. Undefined for a
+   * ticket session.
+   */
+  get tokenHeaders(): Readonly<Record<string, string>> | undefined {
+    return this.#tokenHeaders;
   }
 
   /**
@@ -116,11 +134,7 @@ export class Authenticator {
    * @returns The headers and the ticket generation they carry.
    */
   async headers(method: string, options: RequestOptions): Promise<AuthHeaders> {
-    const c = this.#credential;
-    if (c.kind === 'token') {
-      const value = this.#product === 'pve' ? `PVEAPIToken=${c.tokenId}=${c.tokenSecret}` : `PBSAPIToken=${c.tokenId}:${c.tokenSecret}`;
-      return { headers: { Authorization: value }, generation: 0 };
-    }
+    if (this.#tokenHeaders !== undefined) return { headers: { ...this.#tokenHeaders }, generation: 0 };
     await this.#ensureFresh(options);
     const state = this.#state;
     if (!state) throw new Error('unreachable: no ticket after login');

@@ -49,7 +49,7 @@ export interface Exchange {
   /** API path relative to `/api2/json`. */
   path: string;
   params: Params | undefined;
-  headers: Record<string, string>;
+  headers: Readonly<Record<string, string>>;
   /** The caller's signal. */
   signal: AbortSignal | undefined;
   timeoutMs: number;

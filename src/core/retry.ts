@@ -73,36 +73,55 @@ export interface RetryPolicy {
  * ```
  */
 export async function withRetry<T>(attempt: (attemptNumber: number) => Promise<T>, policy: RetryPolicy): Promise<T> {
-  const willRetry = (error: Error, retriesLeft: number): boolean => retriesLeft > 0 && isRetryable(policy.method, error);
-  const run = (fn: (attemptNumber: number) => Promise<T>): Promise<T> =>
-    pRetry(fn, {
-      retries: policy.retries,
-      minTimeout: policy.minDelayMs,
-      maxTimeout: policy.maxDelayMs,
-      factor: 2,
-      randomize: policy.minDelayMs > 0,
-      signal: policy.signal,
-      onFailedAttempt: ({ error, attemptNumber, retriesLeft, retryDelay }) => {
-        if (willRetry(error, retriesLeft)) policy.onRetry(attemptNumber, retryDelay, error);
-      },
-      shouldRetry: ({ error, retriesLeft }) => willRetry(error, retriesLeft),
-    });
-  if (policy.signal?.aborted) return run(attempt);
+  if (policy.signal?.aborted) return retrying(attempt, policy);
   // The first attempt runs without p-retry: its set-up (copying and checking its options, a
   // closure per attempt) showed as 2–3 % of a keep-alive request's CPU in the benchmark's
-  // profile, and almost every request succeeds at once. A failure is handed to p-retry as its
-  // first attempt, replayed, so that checks, `onRetry` events, delays and attempt numbers are
-  // exactly what p-retry alone would give.
+  // profile, and almost every request succeeds at once.
   let first: unknown;
   try {
     return await attempt(1);
   } catch (err) {
     first = err;
   }
+  return retryAfter(first, attempt, policy);
+}
+
+/**
+ * Goes on after a first attempt (run by the caller) failed with `first`, as {@link withRetry}
+ * would: the failure is handed to p-retry as its first attempt, replayed, so that checks,
+ * `onRetry` events, delays and attempt numbers are exactly what p-retry alone would give.
+ *
+ * @param first - What the first attempt threw.
+ * @param attempt - One try; receives the attempt number (2 and up: the first is replayed).
+ * @param policy - The method, budget, delays, signal and retry listener.
+ * @returns What the first successful retry returned.
+ * @throws `first` or the last retry's error when it is not retryable or the budget is spent.
+ * @example
+ * ```ts
+ * try { return await send(1); } catch (err) { return retryAfter(err, send, policy); }
+ * ```
+ */
+export function retryAfter<T>(first: unknown, attempt: (attemptNumber: number) => Promise<T>, policy: RetryPolicy): Promise<T> {
   let replayed = false;
-  return run((n) => {
+  return retrying((n) => {
     if (replayed) return attempt(n);
     replayed = true;
     return Promise.reject(first as Error);
+  }, policy);
+}
+
+function retrying<T>(attempt: (attemptNumber: number) => Promise<T>, policy: RetryPolicy): Promise<T> {
+  const willRetry = (error: Error, retriesLeft: number): boolean => retriesLeft > 0 && isRetryable(policy.method, error);
+  return pRetry(attempt, {
+    retries: policy.retries,
+    minTimeout: policy.minDelayMs,
+    maxTimeout: policy.maxDelayMs,
+    factor: 2,
+    randomize: policy.minDelayMs > 0,
+    signal: policy.signal,
+    onFailedAttempt: ({ error, attemptNumber, retriesLeft, retryDelay }) => {
+      if (willRetry(error, retriesLeft)) policy.onRetry(attemptNumber, retryDelay, error);
+    },
+    shouldRetry: ({ error, retriesLeft }) => willRetry(error, retriesLeft),
   });
 }
