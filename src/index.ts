@@ -22,6 +22,7 @@ export type { Method } from './core/http.js';
 export * from './tasks/index.js';
 export { Cluster, type ClusterResourceType } from './resources/cluster.js';
 export { Node, type NodeTaskFilter, type NodeStorageFilter, type ServiceName } from './resources/node.js';
+export { SERVICE_NAMES } from './resources/validate.js';
 export { Storage, type StorageListOptions, type StorageContentFilter, type VolumeDeleteOptions } from './resources/storage.js';
 export { Pool, type PoolCreateOptions, type PoolMemberFilter, type PoolUpdate } from './resources/pool.js';
 export * from './resources/schemas/cluster.js';

@@ -34,6 +34,11 @@ export const backupJobIdSchema = z.string().max(50).regex(/^\S+$/);
 /**
  * The services `/nodes/{node}/services/{service}` knows on some release (the schema's enum);
  * `lxcfs`, `proxmox-firewall`, `pve-lxc-syscalld` and `qmeventd` only from PVE 9.
+ *
+ * @example
+ * ```ts
+ * const pve = SERVICE_NAMES.filter((name) => name.startsWith('pve'));
+ * ```
  */
 export const SERVICE_NAMES = [
   'chrony', 'corosync', 'cron', 'ksmtuned', 'lxcfs', 'postfix', 'proxmox-firewall', 'pve-cluster',
