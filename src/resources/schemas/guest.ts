@@ -81,6 +81,33 @@ export const GuestSummarySchema = z.looseObject({
 export type GuestSummary = z.infer<typeof GuestSummarySchema>;
 
 /**
+ * Fields of a running guest's status that are passed through unchecked, as the loose schema
+ * passes any field it does not name. Naming them changes nothing in the result, only how zod
+ * copies them: a named field is copied by the parser zod generates for the object, an unnamed
+ * one by its generic catchall loop, which took half of the status's parse (`handleCatchall`).
+ * They come after the named fields, as the catchall would add them, and in this order among
+ * themselves (the catchall kept the order they arrived in: the values are the same, the key
+ * order can differ). The 9.x ones (`memhost`, `pressure*`) are in PVE 9.1's schema of the answer.
+ */
+const PASSED_THROUGH = {
+  freemem: z.unknown().optional(),
+  balloon: z.unknown().optional(),
+  ballooninfo: z.unknown().optional(),
+  nics: z.unknown().optional(),
+  blockstat: z.unknown().optional(),
+  'running-machine': z.unknown().optional(),
+  'running-qemu': z.unknown().optional(),
+  'proxmox-support': z.unknown().optional(),
+  memhost: z.unknown().optional(),
+  pressurecpusome: z.unknown().optional(),
+  pressurecpufull: z.unknown().optional(),
+  pressureiosome: z.unknown().optional(),
+  pressureiofull: z.unknown().optional(),
+  pressurememorysome: z.unknown().optional(),
+  pressurememoryfull: z.unknown().optional(),
+};
+
+/**
  * The answer of `GET …/{vmid}/status/current`: the summary fields plus `ha` and, for VMs, `agent`,
  * `spice`, `running-machine`, `running-qemu`.
  *
@@ -97,6 +124,7 @@ export const GuestStatusSchema = GuestSummarySchema.extend({
   agent: looseBoolean.optional(),
   /** The VM has a SPICE display. */
   spice: looseBoolean.optional(),
+  ...PASSED_THROUGH,
 });
 
 /**
