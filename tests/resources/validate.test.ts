@@ -33,3 +33,24 @@ describe('check', () => {
     expect(() => check('n', vmidSchema.max(200), 300)).toThrow(/^n must be .*got 300$/);
   });
 });
+
+describe('check: the fast path of vmid and node agrees with the schema', () => {
+  const vmids: unknown[] = [
+    100, 101, 999_999_999, 99, 1_000_000_000, 0, -0, -100, 100.5, 99.999, 100.0000001, 1e9, 1e8, Number.MAX_SAFE_INTEGER, 2 ** 53,
+    NaN, Infinity, -Infinity, '100', '', null, undefined, true, 100n, [100], { valueOf: () => 100 }, new Number(100),
+  ];
+  test.each(vmids.map((v) => [v]))('vmid %p', (v) => {
+    const zod = vmidSchema.safeParse(v);
+    if (zod.success) expect(check('vmid', vmidSchema, v)).toBe(zod.data);
+    else expect(() => check('vmid', vmidSchema, v)).toThrow(/^vmid must be an integer from 100 to 999999999, got /);
+  });
+  const nodes: unknown[] = [
+    'pve1', 'a', 'A', '0', 'node-a', 'Node-01', 'a'.repeat(63), 'a'.repeat(64), '', '-', '-pve', 'pve-', 'pve_1', 'pve.lan',
+    'pve 1', ' pve', 'pve\n', 'pve1\n', 'pvé', 'a--b', 'a\u0000', 1, null, undefined, ['pve1'], new String('pve1'),
+  ];
+  test.each(nodes.map((v) => [v]))('node %p', (v) => {
+    const zod = nodeSchema.safeParse(v);
+    if (zod.success) expect(check('node', nodeSchema, v)).toBe(zod.data);
+    else expect(() => check('node', nodeSchema, v)).toThrow(/^node must be a node name/);
+  });
+});
