@@ -4,6 +4,7 @@
  * @module
  */
 import { EventEmitter } from 'eventemitter3';
+import { raceAbort } from './abort.js';
 import { AbortError } from './errors.js';
 import { Authenticator } from './auth.js';
 import { optionsFromEnv } from './env.js';
@@ -233,7 +234,8 @@ export class ProxmoxAPI extends EventEmitter<ProxmoxEvents> {
         if (this.#version === pending) this.#version = undefined;
       });
     }
-    return untilAborted(this.#version, options?.signal, 'GET /version');
+    const signal = options?.signal;
+    return signal ? raceAbort(this.#version, signal, () => new AbortError('GET /version', { cause: signal.reason })) : this.#version;
   }
 
   /**
@@ -416,22 +418,3 @@ function checkCallOptions(options: unknown): void {
   }
 }
 
-/** Waits for `promise`, or rejects with an `AbortError` as soon as `signal` fires. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(new AbortError(what, { cause: signal.reason }));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new AbortError(what, { cause: signal.reason }));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err instanceof Error ? err : new Error(String(err)));
-      },
-    );
-  });
-}

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { raceAbort } from '../core/abort.js';
 import { AbortError, ProxmoxApiError, TaskFailedError, TaskTimeoutError, type TaskLogLine } from '../core/errors.js';
 import type { TaskDoneEvent, TaskLogEvent } from '../core/types.js';
 import { systemClock, type Clock } from './clock.js';
@@ -183,25 +184,6 @@ function isEarly400(err: unknown): boolean {
   return err instanceof ProxmoxApiError && err.status === 400;
 }
 
-/** Settles with `promise`, or rejects with the signal's reason as soon as it aborts. */
-function race<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  promise.catch(() => undefined);
-  if (signal.aborted) return Promise.reject(signal.reason as unknown);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as unknown);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
-}
 
 /**
  * The result of waiting for a task that completed without a UPID: at once, without a request.
@@ -264,7 +246,7 @@ export async function waitFor(target: WaitTarget, options: WaitOptions = {}, clo
       beforeRequest();
       let page: TaskLogLine[];
       try {
-        page = await race(target.readLog(lastN, WAIT_LOG_PAGE, ctl.signal), ctl.signal);
+        page = await raceAbort(target.readLog(lastN, WAIT_LOG_PAGE, ctl.signal), ctl.signal, () => ctl.signal.reason);
       } catch (err) {
         if (tolerable(err)) return;
         throw err;
@@ -290,7 +272,7 @@ export async function waitFor(target: WaitTarget, options: WaitOptions = {}, clo
   const readStatus = async (): Promise<TaskStatus | undefined> => {
     beforeRequest();
     try {
-      return await race(target.readStatus(ctl.signal), ctl.signal);
+      return await raceAbort(target.readStatus(ctl.signal), ctl.signal, () => ctl.signal.reason);
     } catch (err) {
       if (tolerable(err)) return undefined;
       throw err;
