@@ -1,22 +1,22 @@
 /**
- * One HTTP exchange with Proxmox through the session's axios adapter: the raw status, reason
- * phrase and body text, or a secret-free `ConnectionError` / `TimeoutError` / `AbortError`.
+ * One HTTP exchange with Proxmox: the raw status, reason phrase and body text, or a secret-free
+ * `ConnectionError` / `TimeoutError` / `AbortError`.
  *
- * With the lean adapter (the default) the adapter is called directly with a minimal config; with
- * the stock one, through `axios.request`.
+ * The session's lean transport on `node:https` (the default), or axios's stock Node adapter
+ * through `axios.request` (`adapter: 'axios'`).
  *
- * Nothing from axios (error, config, request) ever leaves this file: its config holds the headers.
+ * Nothing from axios or Node (error, config, request) ever leaves this file: they hold the headers.
  *
  * @module
  */
 import type https from 'node:https';
 import { STATUS_CODES } from 'node:http';
-import axios, { type AxiosAdapter, type AxiosInstance, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { AbortError, ConnectionError, TimeoutError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import { encodeParams } from './encode.js';
 import type { Params } from './types.js';
-import { createHttpsAgent, createLeanAdapter } from './transport.js';
+import { createHttpsAgent, createLeanTransport, LeanTransportError, type LeanReply, type LeanRequest, type LeanTransport } from './transport.js';
 
 /**
  * The HTTP methods Proxmox's API uses.
@@ -29,14 +29,14 @@ import { createHttpsAgent, createLeanAdapter } from './transport.js';
  */
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
-/** The axios instance of a session and the agent that owns its sockets. */
+/** The transport of a session and the agent that owns its sockets. */
 export interface Http {
-  /** The session's axios instance. */
-  axios: AxiosInstance;
+  /** The axios instance of the stock adapter (undefined with the lean transport). */
+  axios: AxiosInstance | undefined;
   /** The keep-alive agent (destroyed by `close()`). */
   agent: https.Agent;
-  /** The lean adapter, called directly by `exchange` (undefined with axios's stock adapter). */
-  lean: AxiosAdapter | undefined;
+  /** The lean transport (undefined with axios's stock adapter). */
+  lean: LeanTransport | undefined;
   /** The API's base URL. */
   baseURL: string;
   /** The headers of every request (`Accept`, `User-Agent`). */
@@ -67,20 +67,30 @@ export interface RawResponse {
 }
 
 /**
- * Builds the axios instance of a session: raw text in and out (the session encodes and parses
- * itself), every status resolved, no redirects, no proxy from the environment.
+ * Builds the transport of a session: the lean one, or axios's stock adapter.
  *
  * @param opts - The validated session options.
- * @returns The axios instance and its agent.
+ * @returns The transport and its agent.
  */
 export function createHttp(opts: ResolvedOptions): Http {
   const agent = createHttpsAgent(opts.tls);
-  const lean = opts.adapter === 'lean' ? createLeanAdapter(agent) : undefined;
   const baseURL = `https://${urlHost(opts.host)}:${opts.port}/api2/json`;
   const headers = { Accept: 'application/json', 'User-Agent': opts.userAgent };
+  if (opts.adapter === 'lean') {
+    const lean = createLeanTransport(agent, { host: opts.host, port: opts.port, basePath: '/api2/json', headers });
+    return { axios: undefined, agent, lean, baseURL, headers };
+  }
+  return { axios: createStockAxios(agent, baseURL, headers), agent, lean: undefined, baseURL, headers };
+}
+
+/**
+ * The axios instance of the stock adapter: raw text in and out (the session encodes and parses
+ * itself), every status resolved, no redirects, no proxy from the environment.
+ */
+function createStockAxios(agent: https.Agent, baseURL: string, headers: Readonly<Record<string, string>>): AxiosInstance {
   const instance = axios.create({
     baseURL,
-    adapter: lean ?? 'http',
+    adapter: 'http',
     httpsAgent: agent,
     responseType: 'text',
     responseEncoding: 'utf8',
@@ -100,7 +110,7 @@ export function createHttp(opts: ResolvedOptions): Http {
   for (const key of ['transitional', 'timeout', 'xsrfCookieName', 'xsrfHeaderName', 'maxContentLength', 'maxBodyLength', 'env']) {
     delete defaults[key];
   }
-  return { axios: instance, agent, lean, baseURL, headers };
+  return instance;
 }
 
 /**
@@ -123,54 +133,47 @@ export function urlHost(host: string): string {
  * @throws AbortError when the caller's signal fired, TimeoutError when `timeoutMs` ran out,
  *   ConnectionError (with the system or TLS code) otherwise.
  */
-export async function exchange(http: Http, ex: Exchange, redact: (text: string) => string): Promise<RawResponse> {
-  const info = { method: ex.method, path: ex.path };
-  const what = `${ex.method} ${ex.path}`;
-  if (ex.signal?.aborted) throw new AbortError(what, { cause: ex.signal.reason });
+export function exchange(http: Http, ex: Exchange, redact: (text: string) => string): Promise<RawResponse> {
   const encoded = encodeParams(ex.params);
   const hasBody = ex.method === 'POST' || ex.method === 'PUT';
-  const url = ex.path + (!hasBody && encoded !== '' ? `?${encoded}` : '');
-  // Every POST/PUT is a form, even an empty one (as axios's stock pipeline sends it, and pveproxy expects).
-  const headers = hasBody ? { ...ex.headers, 'Content-Type': 'application/x-www-form-urlencoded' } : ex.headers;
-  const data = hasBody && encoded !== '' ? encoded : undefined;
-  let timedOut = false;
-  let timer: NodeJS.Timeout | undefined;
+  const url = !hasBody && encoded !== '' ? `${ex.path}?${encoded}` : ex.path;
   const started = performance.now();
+  if (http.lean === undefined) return stockExchange(http.axios as AxiosInstance, ex, url, hasBody ? encoded : undefined, started, redact);
+  // Every POST/PUT is a form, even an empty one (as axios's stock pipeline sends it, and pveproxy expects).
+  const request: LeanRequest = { method: ex.method, path: url, headers: ex.headers, body: hasBody ? encoded : undefined, timeoutMs: ex.timeoutMs, signal: ex.signal };
+  let pending: Promise<LeanReply>;
+  try {
+    pending = http.lean(request);
+  } catch (err) {
+    // A header value Node would refuse (ERR_INVALID_CHAR), before anything is sent.
+    pending = Promise.reject(err as Error);
+  }
+  return pending.then(
+    (reply) => ({ status: reply.status, reason: reply.reason || STATUS_CODES[reply.status] || '', contentType: reply.contentType, body: reply.body, ms: Math.round(performance.now() - started) }),
+    (err: unknown) => {
+      throw noAnswer(ex, err, err instanceof LeanTransportError ? err.kind === 'timeout' : false, redact);
+    },
+  );
+}
+
+/** Through axios's stock adapter, whose timeout is the socket's idle time: a deadline covers the whole exchange. */
+async function stockExchange(instance: AxiosInstance, ex: Exchange, url: string, form: string | undefined, started: number, redact: (text: string) => string): Promise<RawResponse> {
+  if (ex.signal?.aborted) throw new AbortError(`${ex.method} ${ex.path}`, { cause: ex.signal.reason });
+  let timedOut = false;
+  const deadline = new AbortController();
+  const timer = setTimeout(() => {
+    timedOut = true;
+    deadline.abort();
+  }, ex.timeoutMs);
+  const signal = ex.signal ? AbortSignal.any([ex.signal, deadline.signal]) : deadline.signal;
   let res: AxiosResponse<unknown>;
   try {
-    if (http.lean !== undefined) {
-      // The lean adapter, called directly (as its documentation allows): no per-request merge of
-      // axios's config and headers, interceptors or transforms, which a CPU profile showed at
-      // about a third of the SDK's cost per request. Its timeout runs from the call until the
-      // body is read (wall clock), so no deadline of our own is needed; every status resolves.
-      const config: Record<string, unknown> = { baseURL: http.baseURL, url, method: ex.method, headers: { ...http.headers, ...headers }, timeout: ex.timeoutMs };
-      if (data !== undefined) config.data = data;
-      if (ex.signal !== undefined) config.signal = ex.signal;
-      res = await http.lean(config as unknown as InternalAxiosRequestConfig);
-    } else {
-      // The stock adapter's timeout is the socket's idle time: add a deadline for the whole exchange.
-      const deadline = new AbortController();
-      timer = setTimeout(() => {
-        timedOut = true;
-        deadline.abort();
-      }, ex.timeoutMs);
-      const signal = ex.signal ? AbortSignal.any([ex.signal, deadline.signal]) : deadline.signal;
-      res = await http.axios.request<unknown>({
-        method: ex.method,
-        url,
-        headers,
-        signal,
-        timeout: ex.timeoutMs,
-        ...(data !== undefined ? { data } : {}),
-      });
-    }
+    const headers = form !== undefined ? { ...ex.headers, 'Content-Type': 'application/x-www-form-urlencoded' } : ex.headers;
+    res = await instance.request<unknown>({ method: ex.method, url, headers, signal, timeout: ex.timeoutMs, ...(form ? { data: form } : {}) });
   } catch (err) {
-    if (ex.signal?.aborted) throw new AbortError(what, { cause: ex.signal.reason });
-    if (timedOut || isTimeout(err)) throw new TimeoutError(info, ex.timeoutMs);
-    const code = readCode(err);
-    throw new ConnectionError(info, redact(`connection failed: ${readMessage(err, code)}`), code);
+    throw noAnswer(ex, err, timedOut || isTimeout(err), redact);
   } finally {
-    if (timer !== undefined) clearTimeout(timer);
+    clearTimeout(timer);
   }
   return {
     status: res.status,
@@ -179,6 +182,15 @@ export async function exchange(http: Http, ex: Exchange, redact: (text: string) 
     body: toText(res.data),
     ms: Math.round(performance.now() - started),
   };
+}
+
+/** The error of a request that got no answer: aborted, timed out, or a connection failure (secret-free). */
+function noAnswer(ex: Exchange, err: unknown, timedOut: boolean, redact: (text: string) => string): Error {
+  if (ex.signal?.aborted) return new AbortError(`${ex.method} ${ex.path}`, { cause: ex.signal.reason });
+  const info = { method: ex.method, path: ex.path };
+  if (timedOut) return new TimeoutError(info, ex.timeoutMs);
+  const code = readCode(err);
+  return new ConnectionError(info, redact(`connection failed: ${readMessage(err, code)}`), code);
 }
 
 function isTimeout(err: unknown): boolean {

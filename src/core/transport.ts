@@ -6,4 +6,5 @@
  */
 export { createHttpsAgent } from './transport/agent.js';
 export { createLeanAdapter } from './transport/adapter.js';
+export { createLeanTransport, LeanTransportError, type LeanReply, type LeanRequest, type LeanTransport } from './transport/lean.js';
 export { ERR_TLS_FINGERPRINT_MISMATCH, normalizeFingerprint, TlsFingerprintError } from './transport/fingerprint.js';

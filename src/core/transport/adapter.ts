@@ -4,11 +4,11 @@
  *
  * @module
  */
-import https from 'node:https';
-import { brotliDecompressSync, constants as zlibConstants, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
-import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type https from 'node:https';
+import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { AxiosError, AxiosHeaders, CanceledError } from 'axios';
 import type { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+import { bodyText, decompress, dispatch, Exchange, type FailureKind } from './exchange.js';
 
 /** Where a `baseURL` (or absolute URL) points, parsed once and cached. */
 interface Origin {
@@ -28,7 +28,6 @@ const METHODS: Readonly<Record<string, string>> = {
   patch: 'PATCH',
   options: 'OPTIONS',
 };
-const BOM = 0xfeff;
 const MAX_ORIGINS = 32;
 
 type Resolve = (response: AxiosResponse) => void;
@@ -274,240 +273,90 @@ function send(
 
   // --- Send ----------------------------------------------------------------------------------
   const method = config.method ? (METHODS[config.method] ?? config.method.toUpperCase()) : 'GET';
-  const req = https.request({
-    agent,
-    hostname: origin.hostname,
-    port: origin.port,
-    path,
-    method,
-    headers,
-  }) as ExchangeRequest;
-
-  // One state object per request, and listeners defined once at module level: no closures to
-  // allocate per request.
-  const exchange = new Exchange(config, resolve, reject, req, signal, timeoutMs);
-  req[kExchange] = exchange;
-  req.on('error', onRequestError);
-  req.on('response', onResponse);
-  if (timeoutMs > 0) exchange.timer = setTimeout(onTimeout, timeoutMs, exchange);
-  if (signal !== undefined) watchSignal(signal, exchange);
-
-  if (body === undefined) {
-    req.end();
-  } else if (typeof body === 'string' || Buffer.isBuffer(body)) {
-    req.end(body);
-  } else {
-    body.on('error', (err: Error) => {
-      req.destroy(err);
-    });
-    body.pipe(req);
-  }
+  const maxContentLength = config.maxContentLength;
+  const exchange = new AxiosExchange(config, resolve, reject, signal, timeoutMs, maxContentLength !== undefined && maxContentLength > -1 ? maxContentLength : -1);
+  dispatch(agent, { hostname: origin.hostname, port: origin.port, path, method, headers }, body, exchange);
 }
 
-const kExchange = Symbol('proxmox-sdk.exchange');
-
-/** The request, carrying its {@link Exchange} so that shared listeners can find it. */
-type ExchangeRequest = ClientRequest & { [kExchange]: Exchange };
-type ExchangeResponse = IncomingMessage & { req: ExchangeRequest };
-
-/** The state of one request/response exchange. */
-class Exchange {
-  done = false;
-  timer: NodeJS.Timeout | undefined = undefined;
+/** An exchange whose outcome is an axios response, or an `AxiosError` as the stock adapter words it. */
+class AxiosExchange extends Exchange {
   response: AxiosResponse | undefined = undefined;
-  first: Buffer | undefined = undefined;
-  chunks: Buffer[] | undefined = undefined;
-  total = 0;
 
   constructor(
     readonly config: InternalAxiosRequestConfig,
     readonly resolve: Resolve,
     readonly reject: Reject,
-    readonly req: ClientRequest,
-    readonly signal: AbortSignal | undefined,
-    readonly timeoutMs: number,
-  ) {}
-
-  /** Settles the exchange: no more timer, no more abort listener. */
-  finish(): void {
-    this.done = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    if (this.signal !== undefined) watchers.get(this.signal)?.delete(this);
+    signal: AbortSignal | undefined,
+    timeoutMs: number,
+    maxBytes: number,
+  ) {
+    super(signal, timeoutMs, maxBytes);
   }
 
-  fail(err: unknown): void {
-    if (this.done) return;
-    this.finish();
-    this.reject(err);
-  }
-
-  /** Called when `config.signal` aborts. */
-  abort(): void {
-    if (this.done) return;
-    this.fail(new CanceledError(undefined, this.config, this.req));
-    this.req.destroy();
-  }
-}
-
-/**
- * The exchanges in flight per signal. One signal often serves many concurrent requests (a script
- * that cancels everything on Ctrl-C): a single `abort` listener per signal, instead of one per
- * request, keeps Node from warning about a listener leak past ten and spares an add/remove per
- * request.
- */
-const watchers = new WeakMap<AbortSignal, Set<Exchange>>();
-
-function watchSignal(signal: AbortSignal, exchange: Exchange): void {
-  let inFlight = watchers.get(signal);
-  if (inFlight === undefined) {
-    const set = new Set<Exchange>();
-    inFlight = set;
-    watchers.set(signal, set);
-    signal.addEventListener(
-      'abort',
-      () => {
-        for (const ex of Array.from(set)) ex.abort();
-        set.clear();
-      },
-      { once: true },
-    );
-  }
-  inFlight.add(exchange);
-}
-
-function onTimeout(exchange: Exchange): void {
-  if (exchange.done) return;
-  const config = exchange.config;
-  exchange.fail(
-    new AxiosError(
-      config.timeoutErrorMessage || `timeout of ${exchange.timeoutMs}ms exceeded`,
-      config.transitional?.clarifyTimeoutError ? AxiosError.ETIMEDOUT : AxiosError.ECONNABORTED,
-      config,
-      exchange.req,
-    ),
-  );
-  exchange.req.destroy();
-}
-
-function onRequestError(this: ExchangeRequest, err: Error): void {
-  const exchange = this[kExchange];
-  exchange.fail(AxiosError.from(err, undefined, exchange.config, this));
-}
-
-function onResponse(this: ExchangeRequest, res: IncomingMessage): void {
-  const exchange = this[kExchange];
-  if (exchange.done) {
-    res.resume();
-    return;
-  }
-  const config = exchange.config;
-  const response: AxiosResponse = {
-    data: undefined,
-    status: res.statusCode ?? 0,
-    statusText: res.statusMessage ?? '',
-    // What axios builds from `res.headers` anyway, without its per-header case-insensitive merge:
-    // Node's names are already lower case and unique, its values trimmed.
-    headers: Object.assign(new AxiosHeaders(), res.headers) as AxiosResponse['headers'],
-    config,
-    request: this,
-  };
-  exchange.response = response;
-
-  if (config.responseType === 'stream') {
-    exchange.finish();
+  protected head(res: IncomingMessage): boolean {
+    const response: AxiosResponse = {
+      data: undefined,
+      status: res.statusCode ?? 0,
+      statusText: res.statusMessage ?? '',
+      // What axios builds from `res.headers` anyway, without its per-header case-insensitive merge:
+      // Node's names are already lower case and unique, its values trimmed.
+      headers: Object.assign(new AxiosHeaders(), res.headers) as AxiosResponse['headers'],
+      config: this.config,
+      request: this.req,
+    };
+    this.response = response;
+    if (this.config.responseType !== 'stream') return true;
     response.data = res;
-    settle(exchange.resolve, exchange.reject, response);
-    return;
+    settle(this.resolve, this.reject, response);
+    return false;
   }
-  res.on('data', onData);
-  res.on('aborted', onAborted);
-  res.on('error', onResponseError);
-  res.on('end', onEnd);
-}
 
-function onData(this: ExchangeResponse, chunk: Buffer): void {
-  const exchange = this.req[kExchange];
-  exchange.total += chunk.length;
-  const maxContentLength = exchange.config.maxContentLength;
-  if (maxContentLength !== undefined && maxContentLength > -1 && exchange.total > maxContentLength) {
-    exchange.fail(
-      new AxiosError(
-        `maxContentLength size of ${maxContentLength} exceeded`,
-        AxiosError.ERR_BAD_RESPONSE,
-        exchange.config,
-        exchange.req,
-      ),
-    );
-    exchange.req.destroy();
-    return;
-  }
-  if (exchange.first === undefined) exchange.first = chunk;
-  else if (exchange.chunks === undefined) exchange.chunks = [exchange.first, chunk];
-  else exchange.chunks.push(chunk);
-}
-
-function onAborted(this: ExchangeResponse): void {
-  const exchange = this.req[kExchange];
-  exchange.fail(
-    new AxiosError('stream has been aborted', AxiosError.ERR_BAD_RESPONSE, exchange.config, exchange.req, exchange.response),
-  );
-}
-
-function onResponseError(this: ExchangeResponse, err: Error): void {
-  const exchange = this.req[kExchange];
-  exchange.fail(AxiosError.from(err, undefined, exchange.config, exchange.req, exchange.response));
-}
-
-function onEnd(this: ExchangeResponse): void {
-  const exchange = this.req[kExchange];
-  const response = exchange.response;
-  if (exchange.done || response === undefined) return;
-  exchange.finish();
-  let buffer =
-    exchange.chunks !== undefined
-      ? Buffer.concat(exchange.chunks, exchange.total)
-      : (exchange.first ?? Buffer.alloc(0));
-  exchange.first = exchange.chunks = undefined;
-  // Nothing asks for compression, but a caller may send Accept-Encoding itself.
-  const encoding = this.headers['content-encoding'];
-  if (encoding !== undefined && exchange.config.decompress !== false) {
-    try {
-      buffer = decompress(buffer, encoding);
-    } catch (err) {
-      exchange.reject(AxiosError.from(err, undefined, exchange.config, exchange.req, response));
-      return;
+  protected complete(res: IncomingMessage, body: Buffer): void {
+    const response = this.response as AxiosResponse;
+    let buffer = body;
+    // Nothing asks for compression, but a caller may send Accept-Encoding itself.
+    const encoding = res.headers['content-encoding'];
+    if (encoding !== undefined && this.config.decompress !== false) {
+      try {
+        buffer = decompress(buffer, encoding);
+      } catch (err) {
+        this.reject(AxiosError.from(err, undefined, this.config, this.req, response));
+        return;
+      }
+      delete (response.headers as Record<string, unknown>)['content-encoding'];
     }
-    delete (response.headers as Record<string, unknown>)['content-encoding'];
+    response.data = this.config.responseType === 'arraybuffer' ? buffer : bodyText(buffer);
+    settle(this.resolve, this.reject, response);
   }
-  if (exchange.config.responseType === 'arraybuffer') {
-    response.data = buffer;
-  } else {
-    let text = buffer.toString('utf8');
-    if (text.charCodeAt(0) === BOM) text = text.slice(1);
-    response.data = text;
-  }
-  settle(exchange.resolve, exchange.reject, response);
-}
 
-/** Decodes a compressed body as the stock adapter would (gzip, deflate with or without header, br). */
-function decompress(buffer: Buffer, encoding: string): Buffer {
-  if (buffer.length === 0) return buffer;
-  switch (encoding.trim().toLowerCase()) {
-    case 'gzip':
-    case 'x-gzip':
-      return gunzipSync(buffer, SYNC_FLUSH);
-    case 'deflate':
-      // RFC 9110 deflate is zlib-wrapped; some servers send it raw.
-      return (buffer[0]! & 0x0f) === 8 ? inflateSync(buffer, SYNC_FLUSH) : inflateRawSync(buffer, SYNC_FLUSH);
-    case 'br':
-      return brotliDecompressSync(buffer);
-    default:
-      return buffer;
+  protected failed(kind: FailureKind, err: Error | undefined): void {
+    const config = this.config;
+    switch (kind) {
+      case 'abort':
+        this.reject(new CanceledError(undefined, config, this.req));
+        return;
+      case 'timeout':
+        this.reject(
+          new AxiosError(
+            config.timeoutErrorMessage || `timeout of ${this.timeoutMs}ms exceeded`,
+            config.transitional?.clarifyTimeoutError ? AxiosError.ETIMEDOUT : AxiosError.ECONNABORTED,
+            config,
+            this.req,
+          ),
+        );
+        return;
+      case 'body':
+        this.reject(new AxiosError(`maxContentLength size of ${this.maxBytes} exceeded`, AxiosError.ERR_BAD_RESPONSE, config, this.req));
+        return;
+      case 'network':
+        this.reject(
+          err !== undefined
+            ? AxiosError.from(err, undefined, config, this.req, this.response)
+            : new AxiosError('stream has been aborted', AxiosError.ERR_BAD_RESPONSE, config, this.req, this.response),
+        );
+    }
   }
 }
-
-/** Accept a body whose compressed stream ends without its final block, as axios does. */
-const SYNC_FLUSH = { finishFlush: zlibConstants.Z_SYNC_FLUSH };
 
 /** axios's `settle`: resolves when `validateStatus` accepts the status (or there is none), else rejects. */
 function settle(resolve: Resolve, reject: Reject, response: AxiosResponse): void {
