@@ -279,9 +279,11 @@ export class ProxmoxAPI extends EventEmitter<ProxmoxEvents> {
   /**
    * One request with its retries. The first attempt runs on its own: the retry policy and the
    * closures of p-retry are built only after it fails (a CPU profile of `vm.status()` showed
-   * them, and the copies of the options they took, on every request).
+   * them, and the copies of the options they took, on every request). The layers below are plain
+   * promise chains rather than `async` functions: each `async` layer cost a promise and a
+   * resumption per request.
    */
-  async #call<T>(
+  #call<T>(
     method: Method,
     path: string,
     params: Params | undefined,
@@ -289,32 +291,22 @@ export class ProxmoxAPI extends EventEmitter<ProxmoxEvents> {
     schema: CallOptions<T>['schema'],
     authenticated: boolean,
   ): Promise<T> {
-    const signal = options.signal;
+    const attempts = (attempt: number): Promise<T> => this.#once(method, path, params, options, schema, authenticated, attempt);
+    if (options.signal?.aborted) return this.#retried(withRetry(attempts, this.#retryPolicy(method, path, options)), method, path, options);
+    return this.#once(method, path, params, options, schema, authenticated, 1).then(undefined, (first: unknown) =>
+      this.#retried(retryAfter(first, attempts, this.#retryPolicy(method, path, options)), method, path, options),
+    );
+  }
+
+  /** A request's retries; an error after the caller's signal fired is an `AbortError`. */
+  async #retried<T>(retrying: Promise<T>, method: Method, path: string, options: RequestOptions): Promise<T> {
     try {
-      if (!signal?.aborted) {
-        try {
-          return await this.#once(method, path, params, options, schema, authenticated, 1);
-        } catch (first) {
-          return await retryAfter(first, this.#attempts(method, path, params, options, schema, authenticated), this.#retryPolicy(method, path, options));
-        }
-      }
-      return await withRetry(this.#attempts(method, path, params, options, schema, authenticated), this.#retryPolicy(method, path, options));
+      return await retrying;
     } catch (err) {
+      const signal = options.signal;
       if (signal?.aborted && !(err instanceof AbortError)) throw new AbortError(`${method} ${path}`, { cause: signal.reason });
       throw err;
     }
-  }
-
-  /** The attempts of one request, numbered, for the retry policy. */
-  #attempts<T>(
-    method: Method,
-    path: string,
-    params: Params | undefined,
-    options: RequestOptions,
-    schema: CallOptions<T>['schema'],
-    authenticated: boolean,
-  ): (attempt: number) => Promise<T> {
-    return (attempt) => this.#once(method, path, params, options, schema, authenticated, attempt);
   }
 
   #retryPolicy(method: Method, path: string, options: RequestOptions): RetryPolicy {
@@ -329,7 +321,7 @@ export class ProxmoxAPI extends EventEmitter<ProxmoxEvents> {
   }
 
   /** One attempt and the reading of its answer. */
-  async #once<T>(
+  #once<T>(
     method: Method,
     path: string,
     params: Params | undefined,
@@ -338,23 +330,20 @@ export class ProxmoxAPI extends EventEmitter<ProxmoxEvents> {
     authenticated: boolean,
     attempt: number,
   ): Promise<T> {
-    const raw = await this.#attempt(method, path, params, options, attempt, authenticated);
-    return readResponse(raw, { method, path }, schema, this.#redact);
+    let raw: Promise<RawResponse>;
+    try {
+      // A token session's headers never change and need no login: no wait for them.
+      const token = authenticated ? this.#auth.tokenHeaders : NO_HEADERS;
+      raw = token !== undefined ? this.#send(method, path, params, token, options, attempt) : this.#withTicket(method, path, params, options, attempt);
+    } catch (err) {
+      // A bad parameter (encodeParams) or a throwing `request` listener: a rejection, as from an async call.
+      return Promise.reject(err as Error);
+    }
+    return raw.then((answer) => readResponse(answer, method, path, schema, this.#redact));
   }
 
-  /** One attempt: authenticate, send, and on a 401 of a ticket session log in again and replay once. */
-  async #attempt(
-    method: Method,
-    path: string,
-    params: Params | undefined,
-    options: RequestOptions,
-    attempt: number,
-    authenticated: boolean,
-  ): Promise<RawResponse> {
-    if (!authenticated) return this.#send(method, path, params, NO_HEADERS, options, attempt);
-    // A token session's headers never change and need no login: no wait for them.
-    const token = this.#auth.tokenHeaders;
-    if (token !== undefined) return this.#send(method, path, params, token, options, attempt);
+  /** One attempt of a ticket session: log in if needed, send, and on a 401 log in again and replay once. */
+  async #withTicket(method: Method, path: string, params: Params | undefined, options: RequestOptions, attempt: number): Promise<RawResponse> {
     // A login inside a request is not retried on its own: the request's retries cover it.
     const loginOptions: RequestOptions = { ...options, retries: 0 };
     const auth = await this.#auth.headers(method, loginOptions);
@@ -365,7 +354,8 @@ export class ProxmoxAPI extends EventEmitter<ProxmoxEvents> {
     return this.#send(method, path, params, again.headers, options, attempt);
   }
 
-  async #send(
+  /** Sends one request, with its `request` and `response` events. */
+  #send(
     method: Method,
     path: string,
     params: Params | undefined,
@@ -374,13 +364,15 @@ export class ProxmoxAPI extends EventEmitter<ProxmoxEvents> {
     attempt: number,
   ): Promise<RawResponse> {
     this.emit('request', { method, path, attempt });
-    const raw = await exchange(
+    const raw = exchange(
       this.#http,
       { method, path, params, headers, signal: options.signal, timeoutMs: options.timeoutMs ?? this.#opts.timeoutMs },
       this.#redact,
     );
-    this.emit('response', { method, path, status: raw.status, ms: raw.ms });
-    return raw;
+    return raw.then((answer) => {
+      this.emit('response', { method, path, status: answer.status, ms: answer.ms });
+      return answer;
+    });
   }
 }
 

@@ -12,7 +12,8 @@ import type { RawResponse } from './http.js';
  * Turns a raw answer into the value of its `data`, or throws the matching error.
  *
  * @param raw - The raw answer.
- * @param info - The request it answers.
+ * @param method - The request's method.
+ * @param path - The request's path.
  * @param schema - Parses `data` when given.
  * @param redact - Removes the session's secrets from a text.
  * @returns `data`, parsed by `schema` when given.
@@ -21,31 +22,39 @@ import type { RawResponse } from './http.js';
  */
 export function readResponse<T>(
   raw: RawResponse,
-  info: RequestInfo,
+  method: string,
+  path: string,
   schema: ZodType<T> | undefined,
   redact: (text: string) => string,
 ): T {
+  // The usual answer, read without describing the request: success, JSON, `data`, a schema that fits.
+  if (raw.status < 400) {
+    const body = parseJson(raw.body);
+    if (body.ok && typeof body.value === 'object' && body.value !== null && !Array.isArray(body.value) && 'data' in body.value) {
+      const data = (body.value as { data: unknown }).data;
+      if (!schema) return data as T;
+      const result = schema.safeParse(data);
+      if (result.success) return result.data;
+      throw new InvalidResponseError({ method, path, status: raw.status }, redact(summarizeIssues(result.error.issues)));
+    }
+  }
+  return readUnusual(raw, { method, path }, redact);
+}
+
+/** An error status, or a success whose body is not JSON or has no `data`: the matching error. */
+function readUnusual(raw: RawResponse, info: RequestInfo, redact: (text: string) => string): never {
   const parsed = parseJson(raw.body);
   if (raw.status >= 400) throw apiError(raw, info, parsed, redact);
   const described = { ...info, status: raw.status };
   if (!parsed.ok) {
     throw new InvalidResponseError(described, `body is not JSON (${raw.contentType ?? 'no content type'}, ${Buffer.byteLength(raw.body)} bytes)`);
   }
-  const body = parsed.value;
-  if (typeof body !== 'object' || body === null || Array.isArray(body) || !('data' in body)) {
-    throw new InvalidResponseError(described, 'no "data" in the body');
-  }
-  const data = (body as { data: unknown }).data;
-  if (!schema) return data as T;
-  const result = schema.safeParse(data);
-  if (result.success) return result.data;
-  throw new InvalidResponseError(described, redact(summarizeIssues(result.error.issues)));
+  throw new InvalidResponseError(described, 'no "data" in the body');
 }
 
 type Parsed = { ok: true; value: unknown } | { ok: false };
 
 function parseJson(text: string): Parsed {
-  if (text.trim() === '') return { ok: false };
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch {

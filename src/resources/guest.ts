@@ -40,6 +40,10 @@ import {
   type VncProxy,
 } from './schemas/guest.js';
 import { check, diskSizeSchema, nodeSchema, snapshotNameSchema, storageIdSchema, vmidSchema } from './validate.js';
+import { objectOf } from './schemas/list.js';
+
+/** `GuestStatusSchema`, with `objectOf`'s fast path: a status is the answer scripts poll most. */
+const StatusParser = objectOf(GuestStatusSchema);
 
 /** The `kind` of `VM` or `Container` a static method was called on. */
 function kindOf(ctor: unknown, method: string): GuestKind {
@@ -221,8 +225,9 @@ export abstract class Guest<O extends GuestOptionTypes = GuestOptionTypes> {
    * const { status, uptime } = await vm.status();
    * ```
    */
-  async status(options?: RequestOptions): Promise<GuestStatus> {
-    return this.api.get(this.#path('/status/current'), undefined, { ...requestOptions(options), schema: GuestStatusSchema });
+  status(options?: RequestOptions): Promise<GuestStatus> {
+    // Not `async`: the session's promise is returned as it is (the call most often polled).
+    return this.api.get(this.#path('/status/current'), undefined, { ...requestOptions(options), schema: StatusParser });
   }
 
   /**

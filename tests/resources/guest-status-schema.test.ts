@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { GuestStatusSchema, GuestSummarySchema } from '../../src/resources/schemas/guest.js';
 import { looseBoolean, looseNumber } from '../../src/resources/schemas/loose.js';
+import { objectOf } from '../../src/resources/schemas/list.js';
 
 /** The schema as it was before the pass-through fields were named. */
 const before = GuestSummarySchema.extend({
@@ -97,5 +98,83 @@ describe('GuestStatusSchema with its pass-through fields named', () => {
     expect(parsed.balloon).toBeNull();
     expect(parsed.nics).toBe(body.nics);
     expect(parsed.vmid).toBe(103);
+  });
+});
+
+describe('objectOf(GuestStatusSchema), what vm.status() parses with', () => {
+  const fast = objectOf(GuestStatusSchema);
+
+  it.each(Object.entries(bodies))('gives what the schema gives on %s: same fields, values and issues', (_name, body) => {
+    const input: unknown = structuredClone(body);
+    const quick = fast.safeParse(input);
+    const full = GuestStatusSchema.safeParse(structuredClone(body));
+    expect(quick.success).toBe(full.success);
+    if (quick.success && full.success) {
+      expect(quick.data).toStrictEqual(full.data);
+    } else {
+      const issues = (r: typeof full) => (r.success ? [] : r.error.issues.map(({ code, path, message }) => ({ code, path, message })));
+      expect(issues(quick)).toEqual(issues(full));
+    }
+  });
+
+  it('returns a status that already has the output types itself, its 0/1 flags turned to booleans', () => {
+    const body = structuredClone(bodies['9.1 running VM, HA-managed, SPICE, clipboard']) as Record<string, unknown>;
+    body.agent = 1;
+    const parsed = fast.parse(body);
+    expect(parsed).toBe(body);
+    expect(parsed.agent).toBe(true);
+    expect(parsed.spice).toBe(true);
+    expect(parsed.template).toBe(false);
+    expect(parsed.ha).toStrictEqual({ managed: 1, state: 'started', group: 'prod' });
+    // The order Proxmox sent, where zod puts its declared fields first.
+    expect(Object.keys(parsed)).toEqual(Object.keys(bodies['9.1 running VM, HA-managed, SPICE, clipboard'] as object));
+  });
+
+  it('leaves numbers sent as strings, and flags sent as text, to zod', () => {
+    const containerBody = structuredClone(bodies['9.1 running container, numbers as strings']);
+    const parsed = fast.parse(containerBody);
+    expect(parsed).not.toBe(containerBody);
+    expect(parsed.uptime).toBe(120);
+    expect(parsed.ha).toStrictEqual({ managed: 0 });
+    const withText = { status: 'running', agent: 'on' };
+    expect(fast.parse(withText).agent).toBe(true);
+  });
+
+  it('leaves what is not a plain object to zod: a class instance, a null-prototype object', () => {
+    class Status {
+      status = 'running';
+      agent = 1;
+    }
+    const instance = new Status();
+    const fromInstance = fast.parse(instance);
+    expect(fromInstance).not.toBe(instance);
+    expect(Object.getPrototypeOf(fromInstance)).toBe(Object.prototype);
+    expect(fromInstance).toStrictEqual({ status: 'running', agent: true });
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { status: 'stopped', template: 0 });
+    const fromBare = fast.parse(bare);
+    expect(fromBare).not.toBe(bare);
+    expect(fromBare).toStrictEqual({ status: 'stopped', template: false });
+  });
+
+  it('matches the schema on random statuses (types swapped, fields dropped, flags half-converted)', () => {
+    let seed = 7;
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
+    const values = ['', 'x', '12', '1', 'yes', '0', 0, 1, 2, 0.5, true, false, null, [], {}, { managed: 1 }, { managed: '1' }, { state: 3 }];
+    const keys = [...Object.keys(GuestStatusSchema.shape), 'extra'];
+    const base = bodies['8.4 running VM (the benchmark server\'s)'];
+    for (let n = 0; n < 400; n++) {
+      const body = structuredClone(base) as Record<string, unknown>;
+      for (let k = 0; k < 3; k++) {
+        const key = pick(keys);
+        if (random() < 0.2) delete body[key];
+        else body[key] = pick(values);
+      }
+      const quick = fast.safeParse(structuredClone(body));
+      const full = GuestStatusSchema.safeParse(structuredClone(body));
+      expect(quick.success).toBe(full.success);
+      if (quick.success && full.success) expect(quick.data).toStrictEqual(full.data);
+      else expect(quick.error?.issues).toEqual(full.error?.issues);
+    }
   });
 });

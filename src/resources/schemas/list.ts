@@ -1,6 +1,7 @@
 /**
  * `listOf(schema)`: `z.array(schema)` for long lists of flat, loose objects, with a fast path that
- * gives the very same output for the entries Proxmox normally sends.
+ * gives the very same output for the entries Proxmox normally sends; and `objectOf(schema)`, the
+ * same idea for one object that is parsed very often (a guest's status).
  *
  * Why: zod runs every declared field of every entry through its schema (an object and an issue
  * list per field, a union and a pipe per loose field). On `cluster.resources()` with 10 000 guests
@@ -25,6 +26,11 @@ interface Field {
   kind: Kind;
   optional: boolean;
 }
+
+/** What `objectOf` also knows how to check: a nested loose object (`z.unknown()` fields need no check). */
+type CheckedField =
+  | { key: string; optional: boolean; kind: Kind }
+  | { key: string; optional: boolean; kind: 'object'; fields: CheckedField[] };
 
 interface ZodInternals {
   _zod: { def: { type: string; innerType?: unknown; checks?: unknown[]; catchall?: unknown; shape?: Record<string, unknown> } };
@@ -57,6 +63,69 @@ function compile(schema: z.ZodType): Field[] | undefined {
     fields.push({ key, kind, optional });
   }
   return fields;
+}
+
+/** The fields of a loose object schema `objectOf` can check, nested loose objects included, or undefined. */
+function compileChecks(schema: unknown): CheckedField[] | undefined {
+  const def = internals(schema);
+  if (def?.type !== 'object' || def.shape === undefined) return undefined;
+  if (internals(def.catchall)?.type !== 'unknown') return undefined; // loose objects only
+  const fields: CheckedField[] = [];
+  for (const [key, field] of Object.entries(def.shape)) {
+    if (key === '__proto__') return undefined;
+    const fieldDef = internals(field);
+    const optional = fieldDef?.type === 'optional';
+    const inner = optional ? fieldDef?.innerType : field;
+    if (internals(inner)?.type === 'unknown') continue; // any value, or none: nothing to check
+    const kind = kindOf(inner);
+    if (kind !== undefined) {
+      fields.push({ key, kind, optional });
+      continue;
+    }
+    const nested = compileChecks(inner);
+    if (nested === undefined) return undefined;
+    fields.push({ key, kind: 'object', fields: nested, optional });
+  }
+  return fields;
+}
+
+/**
+ * Checks `input` against the fields and turns its `0`/`1` flags into booleans, in place; false
+ * when zod must decide (a missing field, a number sent as a string, a wrong type). A flag turned
+ * before a later field fails is harmless: zod reads `true` as it reads `1`.
+ */
+function checkInPlace(input: unknown, fields: readonly CheckedField[]): boolean {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return false;
+  // A plain object, of this realm or another (a test sandbox's `JSON.parse`): zod's output is one.
+  const proto: unknown = Object.getPrototypeOf(input);
+  if (proto !== Object.prototype && (proto === null || Object.getPrototypeOf(proto) !== null)) return false;
+  const object = input as Record<string, unknown>;
+  if (Object.hasOwn(object, '__proto__')) return false;
+  for (const field of fields) {
+    const value = object[field.key];
+    if (value === undefined) {
+      // Absent or undefined: zod leaves an optional field as it is.
+      if (!field.optional) return false;
+      continue;
+    }
+    switch (field.kind) {
+      case 'string':
+      case 'looseString':
+        if (typeof value !== 'string') return false;
+        break;
+      case 'looseNumber':
+        if (typeof value !== 'number' || !Number.isFinite(value)) return false;
+        break;
+      case 'looseBoolean':
+        if (value === 0 || value === 1) object[field.key] = value === 1;
+        else if (typeof value !== 'boolean') return false;
+        break;
+      case 'object':
+        if (!checkInPlace(value, field.fields)) return false;
+        break;
+    }
+  }
+  return true;
 }
 
 /** Copies one entry as the object schema would, or returns undefined to leave it to zod. */
@@ -134,4 +203,35 @@ export function listOf<S extends z.ZodType>(schema: S): z.ZodType<Array<z.output
     for (const issue of result.error.issues) ctx.addIssue(issue as never);
     return z.NEVER;
   }) as unknown as z.ZodType<Array<z.output<S>>>;
+}
+
+/**
+ * `schema` with a fast path for an object parsed very often, such as a guest's status: an input
+ * that already has the output's types (Proxmox's usual answer) is returned itself, its `0`/`1`
+ * flags turned into booleans in place, instead of being copied field by field by zod (whose
+ * parse of a guest's status cost more CPU than the rest of the SDK's request). Anything else —
+ * a number sent as a string, a missing field, a wrong type — goes to `schema` itself, so coercion
+ * and issues are zod's. The result has the same fields and values as zod's; its key order is the
+ * input's (zod puts the declared fields first). The input is changed: give it a freshly parsed
+ * body. A schema it cannot check (other field types, checks, a strict object) is `schema` itself.
+ *
+ * @param schema - A `z.looseObject` of plain strings, loose primitives, `z.unknown()` and nested such objects.
+ * @returns A schema with the same output type, output values and issues as `schema`.
+ * @internal
+ * @example
+ * ```ts
+ * const Status = objectOf(GuestStatusSchema);
+ * Status.parse(JSON.parse('{"status":"running","agent":1}')); // { status: 'running', agent: true }
+ * ```
+ */
+export function objectOf<S extends z.ZodType>(schema: S): z.ZodType<z.output<S>> {
+  const fields = compileChecks(schema);
+  if (fields === undefined) return schema as unknown as z.ZodType<z.output<S>>;
+  return z.unknown().transform((input, ctx) => {
+    if (checkInPlace(input, fields)) return input as z.output<S>;
+    const result = schema.safeParse(input);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) ctx.addIssue(issue as never);
+    return z.NEVER;
+  }) as unknown as z.ZodType<z.output<S>>;
 }
