@@ -291,11 +291,22 @@ export class ProxmoxAPI extends EventEmitter<ProxmoxEvents> {
     schema: CallOptions<T>['schema'],
     authenticated: boolean,
   ): Promise<T> {
-    const attempts = (attempt: number): Promise<T> => this.#once(method, path, params, options, schema, authenticated, attempt);
-    if (options.signal?.aborted) return this.#retried(withRetry(attempts, this.#retryPolicy(method, path, options)), method, path, options);
+    if (options.signal?.aborted) return this.#retried(withRetry(this.#attempts(method, path, params, options, schema, authenticated), this.#retryPolicy(method, path, options)), method, path, options);
     return this.#once(method, path, params, options, schema, authenticated, 1).then(undefined, (first: unknown) =>
-      this.#retried(retryAfter(first, attempts, this.#retryPolicy(method, path, options)), method, path, options),
+      this.#retried(retryAfter(first, this.#attempts(method, path, params, options, schema, authenticated), this.#retryPolicy(method, path, options)), method, path, options),
     );
+  }
+
+  /** The attempts of one request, numbered, for the retry policy. */
+  #attempts<T>(
+    method: Method,
+    path: string,
+    params: Params | undefined,
+    options: RequestOptions,
+    schema: CallOptions<T>['schema'],
+    authenticated: boolean,
+  ): (attempt: number) => Promise<T> {
+    return (attempt) => this.#once(method, path, params, options, schema, authenticated, attempt);
   }
 
   /** A request's retries; an error after the caller's signal fired is an `AbortError`. */
@@ -331,15 +342,19 @@ export class ProxmoxAPI extends EventEmitter<ProxmoxEvents> {
     attempt: number,
   ): Promise<T> {
     let raw: Promise<RawResponse>;
+    // A token session's headers never change and need no login: no wait for them.
+    const token = authenticated ? this.#auth.tokenHeaders : NO_HEADERS;
     try {
-      // A token session's headers never change and need no login: no wait for them.
-      const token = authenticated ? this.#auth.tokenHeaders : NO_HEADERS;
-      raw = token !== undefined ? this.#send(method, path, params, token, options, attempt) : this.#withTicket(method, path, params, options, attempt);
+      if (token === undefined) raw = this.#withTicket(method, path, params, options, attempt);
+      else raw = this.#send(method, path, params, token, options, attempt);
     } catch (err) {
       // A bad parameter (encodeParams) or a throwing `request` listener: a rejection, as from an async call.
       return Promise.reject(err as Error);
     }
-    return raw.then((answer) => readResponse(answer, method, path, schema, this.#redact));
+    return raw.then((answer) => {
+      if (token !== undefined) this.#responded(method, path, answer);
+      return readResponse(answer, method, path, schema, this.#redact);
+    });
   }
 
   /** One attempt of a ticket session: log in if needed, send, and on a 401 log in again and replay once. */
@@ -348,13 +363,16 @@ export class ProxmoxAPI extends EventEmitter<ProxmoxEvents> {
     const loginOptions: RequestOptions = { ...options, retries: 0 };
     const auth = await this.#auth.headers(method, loginOptions);
     const raw = await this.#send(method, path, params, auth.headers, options, attempt);
+    this.#responded(method, path, raw);
     if (raw.status !== 401 || !this.#auth.canRelogin) return raw;
     await this.#auth.relogin(auth.generation, loginOptions);
     const again = await this.#auth.headers(method, loginOptions);
-    return this.#send(method, path, params, again.headers, options, attempt);
+    const replayed = await this.#send(method, path, params, again.headers, options, attempt);
+    this.#responded(method, path, replayed);
+    return replayed;
   }
 
-  /** Sends one request, with its `request` and `response` events. */
+  /** Sends one request, with its `request` event (the caller emits `response`: one promise less per request). */
   #send(
     method: Method,
     path: string,
@@ -364,15 +382,15 @@ export class ProxmoxAPI extends EventEmitter<ProxmoxEvents> {
     attempt: number,
   ): Promise<RawResponse> {
     this.emit('request', { method, path, attempt });
-    const raw = exchange(
+    return exchange(
       this.#http,
       { method, path, params, headers, signal: options.signal, timeoutMs: options.timeoutMs ?? this.#opts.timeoutMs },
       this.#redact,
     );
-    return raw.then((answer) => {
-      this.emit('response', { method, path, status: answer.status, ms: answer.ms });
-      return answer;
-    });
+  }
+
+  #responded(method: Method, path: string, raw: RawResponse): void {
+    this.emit('response', { method, path, status: raw.status, ms: raw.ms });
   }
 }
 
