@@ -8,8 +8,9 @@ import { randomBytes, X509Certificate } from 'node:crypto';
 import axios, { AxiosError } from 'axios';
 import {
   createHttpsAgent,
-  createLeanAdapter,
+  createLeanTransport,
   ERR_TLS_FINGERPRINT_MISMATCH,
+  LeanTransportError,
   normalizeFingerprint,
   TlsFingerprintError,
 } from '../../src/core/transport.js';
@@ -126,11 +127,13 @@ async function startRawTlsServer(pair: { key: Buffer; cert: Buffer }, maxVersion
   };
 }
 
-/** One GET through axios with the lean adapter (or the stock one) on `agent`. */
-function get(agent: https.Agent, url: string, lean = true): Promise<unknown> {
-  return axios
-    .get(url, { httpsAgent: agent, ...(lean ? { adapter: createLeanAdapter(agent) } : {}), timeout: 5000 })
-    .then((r) => r.data);
+/** One GET on `agent` through the session's lean transport (or axios's stock adapter); the body parsed. */
+async function get(agent: https.Agent, url: string, lean = true): Promise<unknown> {
+  if (!lean) return (await axios.get(url, { httpsAgent: agent, timeout: 5000 })).data;
+  const { hostname, port, pathname } = new URL(url);
+  const send = createLeanTransport(agent, { host: hostname, port: Number(port), basePath: '', headers: { Accept: 'application/json' } });
+  const reply = await send({ method: 'GET', path: pathname, headers: {}, body: undefined, timeoutMs: 5000, signal: undefined });
+  return JSON.parse(reply.body) as unknown;
 }
 
 /** One GET with plain `https.get` through `agent`: the agent alone decides. */
@@ -271,8 +274,9 @@ describe('TLS verification against a real server', () => {
         } catch (err) {
           caught = err;
         }
-        expect(caught).toBeInstanceOf(AxiosError);
-        const err = caught as AxiosError;
+        expect(caught).toBeInstanceOf(LeanTransportError);
+        const err = caught as LeanTransportError;
+        expect(err.kind).toBe('network');
         expect(err.code).toBe(ERR_TLS_FINGERPRINT_MISMATCH);
         expect(err.message).toContain(`expected ${OTHER_FP}`);
         expect(err.message).toContain(`received ${SERVER_FP}`);

@@ -49,13 +49,13 @@ const MAX_CACHED_SESSIONS = 64;
  *   check the caller asked for.
  *
  * @param tls - The session's TLS options, or `undefined` for the default (full verification).
- * @returns A new agent; give it to `createLeanAdapter` or as axios's `httpsAgent`.
+ * @returns A new agent; give it to `createLeanTransport` or as axios's `httpsAgent`.
  * @throws TypeError when an option is malformed (a fingerprint that is not 32 bytes of hex, an empty
  *   `ca`, a non-boolean `insecure`) or when `insecure: true` is combined with `ca` or `fingerprint`.
  * @example
  * ```ts
  * const agent = createHttpsAgent({ fingerprint: '52:F4:54:…:17:2E' });
- * const http = axios.create({ baseURL: 'https://pve1:8006/api2/json', adapter: createLeanAdapter(agent) });
+ * const send = createLeanTransport(agent, { host: 'pve1', port: 8006, basePath: '/api2/json', headers: { Accept: 'application/json' } });
  * ```
  */
 export function createHttpsAgent(tls: TlsOptions | undefined): https.Agent {
