@@ -7,7 +7,7 @@
  * - (b) `raw-axios`: axios with its stock Node adapter, given the same kind of agent;
  * - (c) `undici`: undici's `request()` with an undici `Agent` — the fastest client Node has;
  * - (d) `proxmox-api`: the other JavaScript Proxmox client, as it ships (its own undici `fetch`);
- * - the SDK: `vm.status()` and `api.get()`, with the lean adapter and with axios's stock one.
+ * - the SDK: `vm.status()` and `api.get()`, with its lean transport and with axios's stock adapter.
  *
  * TLS: the raw clients trust the server's certificate as a CA; the SDK pins its fingerprint, as a
  * Proxmox user does. Either way the check happens once per connection, never per request.
@@ -98,7 +98,7 @@ function rawExchange<T>(
 /**
  * A session of the SDK on the target.
  *
- * @param adapter - The lean adapter (default) or axios's stock one.
+ * @param adapter - The lean transport (default) or axios's stock adapter.
  */
 export function sdkSession(t: Target, adapter: 'lean' | 'axios' = 'lean'): ProxmoxAPI {
   return new ProxmoxAPI({ host: t.host, port: t.port, tokenId: t.tokenId, tokenSecret: t.tokenSecret, tls: { fingerprint: t.fingerprint }, adapter });
@@ -191,11 +191,14 @@ function proxmoxApiClient(t: Target): Client {
   };
 }
 
+/** How the table names the session's two ways to send. */
+const TRANSPORT = { lean: 'lean transport', axios: 'axios adapter' } as const;
+
 function sdkGet(t: Target, adapter: 'lean' | 'axios'): Client {
   const api = sdkSession(t, adapter);
   return {
     id: `sdk-get-${adapter}`,
-    label: `SDK api.get(), ${adapter} adapter`,
+    label: `SDK api.get(), ${TRANSPORT[adapter]}`,
     call: () => api.get(path`/nodes/${t.node}/qemu/${t.vmid}/status/current`),
     close: async () => api.close(),
   };
@@ -206,7 +209,7 @@ function sdkStatus(t: Target, adapter: 'lean' | 'axios'): Client {
   const vm = new VM(api, t.node, t.vmid);
   return {
     id: `sdk-status-${adapter}`,
-    label: `SDK vm.status(), ${adapter} adapter`,
+    label: `SDK vm.status(), ${TRANSPORT[adapter]}`,
     call: () => vm.status(),
     close: async () => api.close(),
   };

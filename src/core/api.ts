@@ -381,7 +381,8 @@ export class ProxmoxAPI extends EventEmitter<ProxmoxEvents> {
     options: RequestOptions,
     attempt: number,
   ): Promise<RawResponse> {
-    this.emit('request', { method, path, attempt });
+    // Events are objects: built only for a listener (the request path allocates little else).
+    if (this.listenerCount('request') > 0) this.emit('request', { method, path, attempt });
     return exchange(
       this.#http,
       { method, path, params, headers, signal: options.signal, timeoutMs: options.timeoutMs ?? this.#opts.timeoutMs },
@@ -390,7 +391,7 @@ export class ProxmoxAPI extends EventEmitter<ProxmoxEvents> {
   }
 
   #responded(method: Method, path: string, raw: RawResponse): void {
-    this.emit('response', { method, path, status: raw.status, ms: raw.ms });
+    if (this.listenerCount('response') > 0) this.emit('response', { method, path, status: raw.status, ms: raw.ms });
   }
 }
 

@@ -55,16 +55,8 @@ export interface Exchange {
   timeoutMs: number;
 }
 
-/** What came back, before any interpretation. */
-export interface RawResponse {
-  status: number;
-  /** The HTTP reason phrase (Proxmox VE's error message). */
-  reason: string;
-  contentType: string | undefined;
-  body: string;
-  /** Time from sending to the whole answer. */
-  ms: number;
-}
+/** What came back, before any interpretation (the lean transport's reply). */
+export type RawResponse = LeanReply;
 
 /**
  * Builds the transport of a session: the lean one, or axios's stock adapter.
@@ -137,27 +129,24 @@ export function exchange(http: Http, ex: Exchange, redact: (text: string) => str
   const encoded = encodeParams(ex.params);
   const hasBody = ex.method === 'POST' || ex.method === 'PUT';
   const url = !hasBody && encoded !== '' ? `${ex.path}?${encoded}` : ex.path;
-  const started = performance.now();
-  if (http.lean === undefined) return stockExchange(http.axios as AxiosInstance, ex, url, hasBody ? encoded : undefined, started, redact);
+  if (http.lean === undefined) return stockExchange(http.axios as AxiosInstance, ex, url, hasBody ? encoded : undefined, redact);
   // Every POST/PUT is a form, even an empty one (as axios's stock pipeline sends it, and pveproxy expects).
   const request: LeanRequest = { method: ex.method, path: url, headers: ex.headers, body: hasBody ? encoded : undefined, timeoutMs: ex.timeoutMs, signal: ex.signal };
-  let pending: Promise<LeanReply>;
+  let pending: Promise<RawResponse>;
   try {
     pending = http.lean(request);
   } catch (err) {
     // A header value Node would refuse (ERR_INVALID_CHAR), before anything is sent.
     pending = Promise.reject(err as Error);
   }
-  return pending.then(
-    (reply) => ({ status: reply.status, reason: reply.reason || STATUS_CODES[reply.status] || '', contentType: reply.contentType, body: reply.body, ms: Math.round(performance.now() - started) }),
-    (err: unknown) => {
-      throw noAnswer(ex, err, err instanceof LeanTransportError ? err.kind === 'timeout' : false, redact);
-    },
-  );
+  return pending.then(undefined, (err: unknown) => {
+    throw noAnswer(ex, err, err instanceof LeanTransportError && err.kind === 'timeout', redact);
+  });
 }
 
 /** Through axios's stock adapter, whose timeout is the socket's idle time: a deadline covers the whole exchange. */
-async function stockExchange(instance: AxiosInstance, ex: Exchange, url: string, form: string | undefined, started: number, redact: (text: string) => string): Promise<RawResponse> {
+async function stockExchange(instance: AxiosInstance, ex: Exchange, url: string, form: string | undefined, redact: (text: string) => string): Promise<RawResponse> {
+  const started = performance.now();
   if (ex.signal?.aborted) throw new AbortError(`${ex.method} ${ex.path}`, { cause: ex.signal.reason });
   let timedOut = false;
   const deadline = new AbortController();

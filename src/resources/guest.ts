@@ -44,6 +44,7 @@ import { objectOf } from './schemas/list.js';
 
 /** `GuestStatusSchema`, with `objectOf`'s fast path: a status is the answer scripts poll most. */
 const StatusParser = objectOf(GuestStatusSchema);
+const STATUS_OPTIONS = Object.freeze({ schema: StatusParser });
 
 /** The `kind` of `VM` or `Container` a static method was called on. */
 function kindOf(ctor: unknown, method: string): GuestKind {
@@ -227,7 +228,7 @@ export abstract class Guest<O extends GuestOptionTypes = GuestOptionTypes> {
    */
   status(options?: RequestOptions): Promise<GuestStatus> {
     // Not `async`: the session's promise is returned as it is (the call most often polled).
-    return this.api.get(this.#path('/status/current'), undefined, { ...requestOptions(options), schema: StatusParser });
+    return this.api.get(this.#path('/status/current'), undefined, options === undefined ? STATUS_OPTIONS : { ...requestOptions(options), schema: StatusParser });
   }
 
   /**

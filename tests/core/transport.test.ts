@@ -221,7 +221,7 @@ function stock(agent = pinnedAgent(), to = port): LeanTransport {
   return async (r) => {
     const headers = r.body !== undefined ? { ...r.headers, 'Content-Type': FORM } : r.headers;
     const res = await instance.request<string>({ method: r.method, url: r.path, headers, timeout: r.timeoutMs, ...(r.signal ? { signal: r.signal } : {}), ...(r.body ? { data: r.body } : {}) });
-    return { status: res.status, reason: res.statusText, contentType: res.headers['content-type'] as string | undefined, body: res.data };
+    return { status: res.status, reason: res.statusText, contentType: res.headers['content-type'] as string | undefined, body: res.data, ms: 0 };
   };
 }
 
@@ -293,7 +293,7 @@ async function networkFailure(kind: Kind, p: Promise<unknown>): Promise<string |
 describe.each<Kind>(['lean', 'stock'])('%s: what the session relies on', (kind) => {
   it('GETs: status, reason phrase, content type and the body text, untouched', async () => {
     const reply = await sender(kind)(request('/version'));
-    expect(reply).toEqual({ status: 200, reason: 'OK', contentType: 'application/json;charset=UTF-8', body: '{"data":{"path":"/api2/json/version"}}' });
+    expect(reply).toEqual({ status: 200, reason: 'OK', contentType: 'application/json;charset=UTF-8', body: '{"data":{"path":"/api2/json/version"}}', ms: expect.any(Number) });
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatchObject({ method: 'GET', url: '/api2/json/version', body: '' });
     expect(seen[0]!.headers).toMatchObject({ accept: 'application/json', 'user-agent': 'proxmox-sdk-test/1', authorization: TOKEN.Authorization });

@@ -11,7 +11,7 @@
  */
 import https from 'node:https';
 import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
-import { validateHeaderName, validateHeaderValue } from 'node:http';
+import { STATUS_CODES, validateHeaderName, validateHeaderValue } from 'node:http';
 import { isIP } from 'node:net';
 import { brotliDecompressSync, constants as zlibConstants, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 
@@ -48,10 +48,12 @@ export interface LeanRequest {
  */
 export interface LeanReply {
   status: number;
-  /** The HTTP reason phrase. */
+  /** The HTTP reason phrase (Node's standard one when the server sent none). */
   reason: string;
   contentType: string | undefined;
   body: string;
+  /** Milliseconds from the call to the whole answer. */
+  ms: number;
 }
 
 /**
@@ -216,6 +218,7 @@ class Pending {
   first: Buffer | undefined = undefined;
   chunks: Buffer[] | undefined = undefined;
   total = 0;
+  readonly started = performance.now();
 
   constructor(
     readonly req: ClientRequest,
@@ -261,7 +264,14 @@ class Pending {
         return;
       }
     }
-    this.resolve({ status: res.statusCode ?? 0, reason: res.statusMessage ?? '', contentType: headers['content-type'], body: bodyText(body) });
+    const status = res.statusCode ?? 0;
+    this.resolve({
+      status,
+      reason: res.statusMessage || STATUS_CODES[status] || '',
+      contentType: headers['content-type'],
+      body: bodyText(body),
+      ms: Math.round(performance.now() - this.started),
+    });
   }
 }
 
