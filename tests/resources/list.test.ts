@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ClusterResourceSchema } from '../../src/resources/schemas/cluster.js';
-import { listOf } from '../../src/resources/schemas/list.js';
+import { listOf, objectOf } from '../../src/resources/schemas/list.js';
 import { looseBoolean, looseNumber, looseString } from '../../src/resources/schemas/loose.js';
 
 /** A small deterministic generator (mulberry32). */
@@ -93,5 +93,36 @@ describe('listOf', () => {
     }
     const loose = z.looseObject({ a: looseString.optional(), b: looseBoolean.optional(), c: looseNumber });
     same(loose, [{ a: 'x', b: 1, c: 2, d: [1] }, { a: 3, b: 'off', c: '4' }]);
+  });
+});
+
+describe('objectOf', () => {
+  it('reads field names that need quoting or escaping as they are', () => {
+    const schema = z.looseObject({ 'we"ird\\key\n': z.string(), "it's": looseBoolean.optional(), 'a-b': z.looseObject({ '}': looseNumber }).optional() });
+    const fast = objectOf(schema);
+    expect(fast).not.toBe(schema);
+    const input = { 'we"ird\\key\n': 'x', "it's": 1, 'a-b': { '}': 2 }, other: true };
+    expect(fast.parse(input)).toBe(input);
+    expect(input).toStrictEqual({ 'we"ird\\key\n': 'x', "it's": true, 'a-b': { '}': 2 }, other: true });
+    expect(fast.safeParse({ "it's": 1 }).success).toBe(false);
+    expect(fast.safeParse({ 'we"ird\\key\n': 'x', 'a-b': { '}': '3' } }).data).toStrictEqual({ 'we"ird\\key\n': 'x', 'a-b': { '}': 3 } });
+  });
+
+  it('is the schema itself where code cannot be generated, or for a schema it cannot check', () => {
+    const schema = z.looseObject({ id: z.string() });
+    const saved = globalThis.Function;
+    globalThis.Function = function refuse(): never {
+      throw new EvalError('Code generation from strings disallowed for this context');
+    } as unknown as FunctionConstructor;
+    try {
+      expect(objectOf(schema)).toBe(schema);
+    } finally {
+      globalThis.Function = saved;
+    }
+    expect(objectOf(schema)).not.toBe(schema);
+    const strict = z.object({ id: z.string() });
+    const checked = z.looseObject({ id: z.string().min(2) });
+    expect(objectOf(strict)).toBe(strict);
+    expect(objectOf(checked)).toBe(checked);
   });
 });

@@ -89,43 +89,62 @@ function compileChecks(schema: unknown): CheckedField[] | undefined {
   return fields;
 }
 
-/**
- * Checks `input` against the fields and turns its `0`/`1` flags into booleans, in place; false
- * when zod must decide (a missing field, a number sent as a string, a wrong type). A flag turned
- * before a later field fails is harmless: zod reads `true` as it reads `1`.
- */
-function checkInPlace(input: unknown, fields: readonly CheckedField[]): boolean {
+/** A plain object, of this realm or another (a test sandbox's `JSON.parse`): what zod's output is. */
+function isPlainObject(input: unknown): input is Record<string, unknown> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return false;
-  // A plain object, of this realm or another (a test sandbox's `JSON.parse`): zod's output is one.
   const proto: unknown = Object.getPrototypeOf(input);
   if (proto !== Object.prototype && (proto === null || Object.getPrototypeOf(proto) !== null)) return false;
-  const object = input as Record<string, unknown>;
-  if (Object.hasOwn(object, '__proto__')) return false;
+  return !Object.hasOwn(input, '__proto__');
+}
+
+/**
+ * The statements that check the object in variable `o${depth}` against `fields` and turn its
+ * `0`/`1` flags into booleans in place, returning false where zod must decide.
+ */
+function checkStatements(fields: readonly CheckedField[], depth: number): string {
+  const o = `o${depth}`;
+  const v = `v${depth}`;
+  let out = `if (!isPlainObject(${o})) return false;\nlet ${v};\n`;
   for (const field of fields) {
-    const value = object[field.key];
-    if (value === undefined) {
-      // Absent or undefined: zod leaves an optional field as it is.
-      if (!field.optional) return false;
-      continue;
-    }
+    const key = JSON.stringify(field.key);
+    out += `${v} = ${o}[${key}];\n`;
+    // Absent or undefined: zod leaves an optional field as it is.
+    out += `if (${v} === undefined) { ${field.optional ? '' : 'return false;'} } else {\n`;
     switch (field.kind) {
       case 'string':
       case 'looseString':
-        if (typeof value !== 'string') return false;
+        out += `if (typeof ${v} !== 'string') return false;\n`;
         break;
       case 'looseNumber':
-        if (typeof value !== 'number' || !Number.isFinite(value)) return false;
+        out += `if (typeof ${v} !== 'number' || !Number.isFinite(${v})) return false;\n`;
         break;
       case 'looseBoolean':
-        if (value === 0 || value === 1) object[field.key] = value === 1;
-        else if (typeof value !== 'boolean') return false;
+        out += `if (${v} === 0 || ${v} === 1) ${o}[${key}] = ${v} === 1; else if (typeof ${v} !== 'boolean') return false;\n`;
         break;
       case 'object':
-        if (!checkInPlace(value, field.fields)) return false;
+        out += `const o${depth + 1} = ${v};\n${checkStatements(field.fields, depth + 1)}`;
         break;
     }
+    out += '}\n';
   }
-  return true;
+  return out;
+}
+
+/**
+ * Compiles the check of `fields` into a function, as zod compiles its object parsers: each field
+ * read by its name (a keyed loop over 40 names cost more than the rest of the check). Undefined
+ * where the runtime forbids generating code (zod's own parsers fall back then too).
+ */
+function compileCheck(fields: readonly CheckedField[]): ((input: unknown) => boolean) | undefined {
+  try {
+    // The source holds only the schema's own field names, as JSON string literals.
+    const make = new Function('isPlainObject', `return function check(o0) {\n${checkStatements(fields, 0)}return true;\n};`) as (
+      isPlain: typeof isPlainObject,
+    ) => (input: unknown) => boolean;
+    return make(isPlainObject);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Copies one entry as the object schema would, or returns undefined to leave it to zod. */
@@ -213,7 +232,9 @@ export function listOf<S extends z.ZodType>(schema: S): z.ZodType<Array<z.output
  * a number sent as a string, a missing field, a wrong type — goes to `schema` itself, so coercion
  * and issues are zod's. The result has the same fields and values as zod's; its key order is the
  * input's (zod puts the declared fields first). The input is changed: give it a freshly parsed
- * body. A schema it cannot check (other field types, checks, a strict object) is `schema` itself.
+ * body. The check is compiled once into a function that reads each field by name, as zod's own
+ * object parsers are. A schema it cannot check (other field types, checks, a strict object), or a
+ * runtime that forbids generating code, gets `schema` itself.
  *
  * @param schema - A `z.looseObject` of plain strings, loose primitives, `z.unknown()` and nested such objects.
  * @returns A schema with the same output type, output values and issues as `schema`.
@@ -226,9 +247,11 @@ export function listOf<S extends z.ZodType>(schema: S): z.ZodType<Array<z.output
  */
 export function objectOf<S extends z.ZodType>(schema: S): z.ZodType<z.output<S>> {
   const fields = compileChecks(schema);
-  if (fields === undefined) return schema as unknown as z.ZodType<z.output<S>>;
+  const check = fields === undefined ? undefined : compileCheck(fields);
+  if (check === undefined) return schema as unknown as z.ZodType<z.output<S>>;
   return z.unknown().transform((input, ctx) => {
-    if (checkInPlace(input, fields)) return input as z.output<S>;
+    // A flag turned before a later field fails is harmless: zod reads `true` as it reads `1`.
+    if (check(input)) return input as z.output<S>;
     const result = schema.safeParse(input);
     if (result.success) return result.data;
     for (const issue of result.error.issues) ctx.addIssue(issue as never);
