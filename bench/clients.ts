@@ -32,6 +32,13 @@ export interface Client {
   /** What it is, for the table. */
   label: string;
   call: () => Promise<unknown>;
+  /**
+   * Closes the connections of its pool now; the next call opens new ones. The overhead case calls
+   * it after each measured run, so that no client's idle connections are torn down (by its own
+   * idle timeout: the SDK's and undici's are 4 s) while another client is being measured.
+   */
+  closeConnections: () => Promise<void>;
+  /** Closes it for good. */
   close: () => Promise<void>;
 }
 
@@ -111,6 +118,7 @@ function rawHttps(t: Target): Client {
     id: 'raw-https',
     label: '(a) node:https keep-alive',
     call: () => rawRequest(agent, t, 'GET', p),
+    closeConnections: async () => agent.destroy(),
     close: async () => agent.destroy(),
   };
 }
@@ -133,6 +141,7 @@ function rawHttpsPlusCpu(t: Target, us: number): Client {
       }
       return data;
     },
+    closeConnections: async () => agent.destroy(),
     close: async () => agent.destroy(),
   };
 }
@@ -145,12 +154,13 @@ function rawAxios(t: Target): Client {
     id: 'raw-axios',
     label: '(b) axios, stock adapter',
     call: async () => (await http.get<{ data: unknown }>(p)).data.data,
+    closeConnections: async () => agent.destroy(),
     close: async () => agent.destroy(),
   };
 }
 
 function undici(t: Target): Client {
-  const dispatcher = new UndiciAgent({ connect: { ca: t.ca } });
+  let dispatcher = new UndiciAgent({ connect: { ca: t.ca } });
   const url = `https://${t.host}:${t.port}${statusPath(t)}`;
   const headers = { authorization: authHeader(t), accept: 'application/json' };
   return {
@@ -161,6 +171,12 @@ function undici(t: Target): Client {
       const parsed = (await res.body.json()) as { data: unknown };
       if (res.statusCode !== 200) throw new Error(`undici: ${res.statusCode}`);
       return parsed.data;
+    },
+    // An undici Agent cannot be used once closed: a fresh one takes its place.
+    closeConnections: async () => {
+      const old = dispatcher;
+      dispatcher = new UndiciAgent({ connect: { ca: t.ca } });
+      await old.close();
     },
     close: () => dispatcher.close(),
   };
@@ -175,7 +191,7 @@ interface NestedUndici {
 function proxmoxApiClient(t: Target): Client {
   const require = createRequire(import.meta.url);
   const own = createRequire(require.resolve('proxmox-api'))('undici') as NestedUndici;
-  const dispatcher = new own.Agent({ connect: { ca: t.ca } });
+  let dispatcher = new own.Agent({ connect: { ca: t.ca } });
   const px = proxmoxApi({
     host: t.host,
     port: t.port,
@@ -187,6 +203,11 @@ function proxmoxApiClient(t: Target): Client {
     id: 'proxmox-api',
     label: '(d) proxmox-api 1.1',
     call: () => px.nodes.$(t.node).qemu.$(t.vmid).status.current.$get(),
+    closeConnections: async () => {
+      const old = dispatcher;
+      dispatcher = new own.Agent({ connect: { ca: t.ca } });
+      await old.close();
+    },
     close: () => dispatcher.close(),
   };
 }
@@ -200,6 +221,7 @@ function sdkGet(t: Target, adapter: 'lean' | 'axios'): Client {
     id: `sdk-get-${adapter}`,
     label: `SDK api.get(), ${TRANSPORT[adapter]}`,
     call: () => api.get(path`/nodes/${t.node}/qemu/${t.vmid}/status/current`),
+    closeConnections: async () => api.close(),
     close: async () => api.close(),
   };
 }
@@ -211,6 +233,7 @@ function sdkStatus(t: Target, adapter: 'lean' | 'axios'): Client {
     id: `sdk-status-${adapter}`,
     label: `SDK vm.status(), ${TRANSPORT[adapter]}`,
     call: () => vm.status(),
+    closeConnections: async () => api.close(),
     close: async () => api.close(),
   };
 }

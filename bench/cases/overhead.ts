@@ -4,8 +4,10 @@
  *
  * How it stays fair on a busy machine: every client runs in every round, in an order that rotates
  * and reverses from round to round; before each measured run the client re-warms its connection
- * pool (unmeasured) and the garbage collector runs; a ratio is taken within a round (neighbours in
- * time see the same machine load) and the median over rounds is reported.
+ * pool (unmeasured) and the garbage collector runs; after it, the client's connections are closed,
+ * so that their teardown (when an idle timeout fired) never lands in another client's run; a ratio
+ * is taken within a round (neighbours in time see the same machine load) and the median over rounds
+ * is reported.
  */
 import { overheadClients, type Client } from '../clients.js';
 import type { BenchServer } from '../server.js';
@@ -59,12 +61,17 @@ interface RoundFigures {
   serverBusy: number;
 }
 
+/** After closing a client's connections, time for both ends to finish tearing them down. */
+const SETTLE_MS = 50;
+
 async function measure(client: Client, server: BenchServer, concurrency: number, requests: number, durationMs: number): Promise<RoundFigures> {
   await closedLoop(client.call, concurrency, Math.max(4 * concurrency, 50)); // re-open the pool, unmeasured
   collectGarbage();
   const s0 = await server.cpuUs();
   const sample = await closedLoop(client.call, concurrency, requests, durationMs);
   const s1 = await server.cpuUs();
+  await client.closeConnections();
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   return {
     rps: sample.requests / (sample.wallMs / 1000),
     p50: quantile(sample.latencies, 0.5),
