@@ -81,7 +81,9 @@ async function main(): Promise<void> {
   const text = formatReport(results);
   process.stdout.write(`${text}\n`);
 
-  const file = fileURLToPath(new URL(`results/${quick ? 'quick' : 'latest'}.json`, import.meta.url));
+  // Only a full run of every case replaces latest.json (kept in git); others go beside it, ignored.
+  const name = quick ? 'quick' : only.size === CASES.length ? 'latest' : 'partial';
+  const file = fileURLToPath(new URL(`results/${name}.json`, import.meta.url));
   writeJson(file, results);
   progress(`wrote ${file}`);
   if (!quick && only.size === CASES.length && updateReadme(fileURLToPath(new URL('README.md', import.meta.url)), text)) {
