@@ -78,8 +78,10 @@ export function createHttp(opts: ResolvedOptions): Http {
 /**
  * The axios instance of the stock adapter: raw text in and out (the session encodes and parses
  * itself), every status resolved, no redirects, no proxy from the environment.
+ *
+ * @internal
  */
-function createStockAxios(agent: https.Agent, baseURL: string, headers: Readonly<Record<string, string>>): AxiosInstance {
+export function createStockAxios(agent: https.Agent, baseURL: string, headers: Readonly<Record<string, string>>): AxiosInstance {
   const instance = axios.create({
     baseURL,
     adapter: 'http',

@@ -11,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
-import axios, { AxiosError } from 'axios';
+import { AxiosError } from 'axios';
 import {
   createHttpsAgent,
   createLeanTransport,
@@ -20,6 +20,7 @@ import {
   type LeanRequest,
   type LeanTransport,
 } from '../../src/core/transport.js';
+import { createStockAxios } from '../../src/core/http.js';
 
 const fixture = (name: string): Buffer => readFileSync(fileURLToPath(new URL(`../../fixtures/tls/${name}`, import.meta.url)));
 const KEY = fixture('server-key.pem');
@@ -200,24 +201,11 @@ function lean(agent = pinnedAgent(), target: Target = {}): LeanTransport {
 }
 
 /**
- * axios's stock adapter as the session drives it (`createStockAxios` and `stockExchange` in
- * src/core/http.ts): raw text both ways, every status resolved, no redirects, no proxy, a form
- * body's Content-Type set by the caller.
+ * axios's stock adapter on the session's own axios instance (`createStockAxios`), sent as
+ * `stockExchange` in src/core/http.ts sends it: a form body's Content-Type set by the caller.
  */
 function stock(agent = pinnedAgent(), to = port): LeanTransport {
-  const instance = axios.create({
-    baseURL: `https://127.0.0.1:${to}/api2/json`,
-    adapter: 'http',
-    httpsAgent: agent,
-    responseType: 'text',
-    responseEncoding: 'utf8',
-    transformRequest: [(data: unknown) => data],
-    transformResponse: [(data: unknown) => data],
-    validateStatus: () => true,
-    maxRedirects: 0,
-    proxy: false,
-    headers: HEADERS,
-  });
+  const instance = createStockAxios(agent, `https://127.0.0.1:${to}/api2/json`, HEADERS);
   return async (r) => {
     const headers = r.body !== undefined ? { ...r.headers, 'Content-Type': FORM } : r.headers;
     const res = await instance.request<string>({ method: r.method, url: r.path, headers, timeout: r.timeoutMs, ...(r.signal ? { signal: r.signal } : {}), ...(r.body ? { data: r.body } : {}) });
