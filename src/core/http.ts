@@ -37,10 +37,6 @@ export interface Http {
   agent: https.Agent;
   /** The lean transport (undefined with axios's stock adapter). */
   lean: LeanTransport | undefined;
-  /** The API's base URL. */
-  baseURL: string;
-  /** The headers of every request (`Accept`, `User-Agent`). */
-  headers: Readonly<Record<string, string>>;
 }
 
 /** One request to send. */
@@ -70,9 +66,9 @@ export function createHttp(opts: ResolvedOptions): Http {
   const headers = { Accept: 'application/json', 'User-Agent': opts.userAgent };
   if (opts.adapter === 'lean') {
     const lean = createLeanTransport(agent, { host: opts.host, port: opts.port, basePath: '/api2/json', headers });
-    return { axios: undefined, agent, lean, baseURL, headers };
+    return { axios: undefined, agent, lean };
   }
-  return { axios: createStockAxios(agent, baseURL, headers), agent, lean: undefined, baseURL, headers };
+  return { axios: createStockAxios(agent, baseURL, headers), agent, lean: undefined };
 }
 
 /**
