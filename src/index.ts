@@ -33,7 +33,12 @@ export * from './resources/schemas/backup-jobs.js';
 export type { ConfigValue } from './resources/config-params.js';
 export { Guest } from './resources/guest.js';
 export type { GuestConfigInput, GuestOptionTypes, NoOptions, StartOptions, StopOptions, ShutdownOptions, RebootOptions, DeleteOptions, ConfigGetOptions, ConfigSetOptions, CloneOptions, SnapshotCreateOptions, SnapshotRollbackOptions, SnapshotDeleteOptions, MigrateOptions, MoveVolumeOptions, VncProxyOptions, SpiceProxyOptions } from './resources/guest-options.js';
-export { VM, type VMOptionTypes, type VMStartOptions, type VMStopOptions, type VMShutdownOptions, type VMSuspendOptions, type VMResumeOptions, type VMResetOptions, type VMDeleteOptions, type VMConfigSetOptions, type VMCloneOptions, type VMSnapshotCreateOptions, type VMMigrateOptions, type VMMoveVolumeOptions, type VMTemplateOptions, type VMVncProxyOptions } from './resources/vm.js';
+export { VM, type VMOptionTypes, type VMStartOptions, type VMStopOptions, type VMShutdownOptions, type VMSuspendOptions, type VMResumeOptions, type VMResetOptions, type VMDeleteOptions, type VMConfigSetOptions, type VMCloneOptions, type VMSnapshotCreateOptions, type VMMigrateOptions, type VMMoveVolumeOptions, type VMTemplateOptions, type VMVncProxyOptions, type CloudinitDumpType } from './resources/vm.js';
+export { GuestAgent, AgentExecTimeoutError, type AgentExecOptions, type AgentRunOptions, type AgentExecResult, type AgentFileReadOptions, type AgentFileWriteOptions, type AgentSetUserPasswordOptions } from './resources/guest-agent.js';
+export {
+  AgentInfoSchema, AgentOsInfoSchema, AgentNetworkInterfaceSchema, AgentFsInfoSchema, AgentExecStatusSchema, AgentFileReadSchema, CloudinitPendingSchema,
+  type AgentInfo, type AgentOsInfo, type AgentNetworkInterface, type AgentFsInfo, type AgentExecStatus, type AgentFileRead, type CloudinitPending,
+} from './resources/schemas/agent.js';
 export { Container, type ContainerOptionTypes, type ContainerStartOptions, type ContainerDeleteOptions, type ContainerMigrateOptions, type ContainerVncProxyOptions } from './resources/container.js';
 export { Firewall, type FirewallLevel, type FirewallLogLevel, type FirewallRuleInput, type FirewallRuleCreateOptions, type FirewallChangeOptions, type FirewallDigestOptions, type FirewallOptionsInput } from './resources/firewall.js';
 export * from './resources/schemas/guest.js';

@@ -10,6 +10,8 @@ import type { RequestOptions } from '../core/types.js';
 import type { Task } from '../tasks/task.js';
 import { opt, readers, type OptionTable } from './action-options.js';
 import { Guest } from './guest.js';
+import { GuestAgent } from './guest-agent.js';
+import { CloudinitPendingSchema, type CloudinitPending } from './schemas/agent.js';
 import {
   commonOptions,
   type CloneOptions,
@@ -265,6 +267,18 @@ export interface VMOptionTypes {
   vncproxy: VMVncProxyOptions;
 }
 
+/**
+ * The three cloud-init configs `vm.cloudinitDump()` renders.
+ *
+ * @example
+ * ```ts
+ * const types: CloudinitDumpType[] = ['user', 'network', 'meta'];
+ * ```
+ */
+export type CloudinitDumpType = 'user' | 'network' | 'meta';
+
+const DUMP_TYPES: readonly string[] = ['user', 'network', 'meta'];
+
 const { boolean, count, text, schema, oneOf } = readers;
 const FORMATS = ['raw', 'qcow2', 'vmdk'];
 const skiplock = opt('skiplock', boolean);
@@ -375,5 +389,69 @@ export class VM extends Guest<VMOptionTypes> {
   async monitor(command: string, options?: RequestOptions): Promise<string> {
     readers.text('command', command);
     return this.api.post(`${this.basePath}/monitor`, { command }, { ...requestOptions(options), schema: z.string() });
+  }
+
+  /**
+   * The VM's QEMU guest agent: ping, info, exec, files, passwords. The VM needs `agent: 1` in its
+   * config and the agent running inside; see {@link GuestAgent}.
+   *
+   * @example
+   * ```ts
+   * const { 'out-data': out } = await vm.agent.run(['uptime']);
+   * ```
+   */
+  get agent(): GuestAgent {
+    return new GuestAgent(this.api, this.node, this.vmid);
+  }
+
+  /**
+   * The cloud-init values and their changes not yet in the VM's cloud-init drive (`GET …/cloudinit`).
+   * Proxmox lists every cloud-init key; `value` is what the drive was generated from, `pending` a
+   * new value and `delete` a removal waiting for {@link VM.cloudinitRegenerate} (or the next start).
+   *
+   * @param options - Signal, timeout and retries.
+   * @returns One entry per key (`key`, `value`, `pending`, `delete`).
+   * @throws The errors of a request.
+   * @example
+   * ```ts
+   * const changed = (await vm.cloudinitPending()).filter((e) => e.pending !== undefined || e.delete);
+   * ```
+   */
+  async cloudinitPending(options?: RequestOptions): Promise<CloudinitPending[]> {
+    return this.api.get(`${this.basePath}/cloudinit`, undefined, { ...requestOptions(options), schema: CloudinitPendingSchema.array() });
+  }
+
+  /**
+   * Regenerates the VM's cloud-init drive from its current config (`PUT …/cloudinit`), so that the
+   * pending values take effect at the guest's next boot. The VM needs a cloud-init drive.
+   *
+   * @param options - Signal, timeout and retries.
+   * @returns When the drive is regenerated.
+   * @throws ServerError when the VM has no cloud-init drive; the errors of a request.
+   * @example
+   * ```ts
+   * await vm.configSet({ ciuser: 'admin', ipconfig0: 'ip=10.0.0.5/24,gw=10.0.0.1' });
+   * await vm.cloudinitRegenerate();
+   * ```
+   */
+  async cloudinitRegenerate(options?: RequestOptions): Promise<void> {
+    await this.api.put(`${this.basePath}/cloudinit`, undefined, requestOptions(options));
+  }
+
+  /**
+   * Renders one of the VM's cloud-init configs from its current config (`GET …/cloudinit/dump`).
+   *
+   * @param type - `user` (the `#cloud-config` user data), `network` or `meta`.
+   * @param options - Signal, timeout and retries.
+   * @returns The config as YAML text.
+   * @throws TypeError for another type, before any request; the errors of a request.
+   * @example
+   * ```ts
+   * console.log(await vm.cloudinitDump('user')); // '#cloud-config\nhostname: web01\n…'
+   * ```
+   */
+  async cloudinitDump(type: CloudinitDumpType, options?: RequestOptions): Promise<string> {
+    const t = readers.oneOf(DUMP_TYPES)('type', type);
+    return this.api.get(`${this.basePath}/cloudinit/dump`, { type: t }, { ...requestOptions(options), schema: z.string() });
   }
 }
