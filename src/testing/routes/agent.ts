@@ -6,6 +6,7 @@
  * @module
  * @internal
  */
+import { createHash } from 'node:crypto';
 import { serverError } from '../http-error.js';
 import { p } from '../params.js';
 import type { Route, RouteContext } from '../router.js';
@@ -155,6 +156,52 @@ const POSTERS: Record<string, (g: GuestState, ctx: RouteContext) => unknown> = {
   },
 };
 
+/** The cloud-init values of each VM as its drive was last generated (`PUT …/cloudinit`); none before. */
+const generatedOf = new WeakMap<GuestState, Record<string, string>>();
+
+const CLOUDINIT_KEY = /^(ci(user|password|type|custom|upgrade)|ipconfig\d+|sshkeys|nameserver|searchdomain|name)$/;
+
+/** The config keys cloud-init is generated from, with their values. */
+function cloudinitValues(g: GuestState): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(g.config)) if (CLOUDINIT_KEY.test(k) && k !== 'name') out[k] = String(v);
+  return out;
+}
+
+function netmask(prefix: number): string {
+  const bits = prefix <= 0 ? 0 : (0xffffffff << (32 - Math.min(prefix, 32))) >>> 0;
+  return [24, 16, 8, 0].map((s) => (bits >>> s) & 255).join('.');
+}
+
+/** A `version: 1` network config from `ipconfigN` (and the MAC of `netN`), as PVE's nocloud renders it. */
+function networkConfig(g: GuestState): string {
+  let out = 'version: 1\nconfig:\n';
+  for (const [k, v] of Object.entries(g.config).sort(([a], [b]) => a.localeCompare(b))) {
+    const m = /^net(\d+)$/.exec(k);
+    if (!m) continue;
+    const i = m[1] ?? '0';
+    const mac = /=([0-9A-F:]{17})/i.exec(String(v))?.[1]?.toLowerCase();
+    const ip = Object.fromEntries(String(g.config[`ipconfig${i}`] ?? '').split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string]));
+    out += `    - type: physical\n      name: eth${i}\n` + (mac ? `      mac_address: '${mac}'\n` : '') + '      subnets:\n';
+    const v4 = ip['ip'];
+    if (v4 === undefined || v4 === 'dhcp') out += '      - type: dhcp4\n';
+    else {
+      const [address = '', prefix = '24'] = v4.split('/');
+      out += `      - type: static\n        address: '${address}'\n        netmask: '${netmask(Number(prefix))}'\n` + (ip['gw'] ? `        gateway: '${ip['gw']}'\n` : '');
+    }
+    const v6 = ip['ip6'];
+    if (v6 === 'dhcp') out += '      - type: dhcp6\n';
+    else if (v6 === 'auto') out += '      - type: ipv6_slaac\n';
+    else if (v6 !== undefined) out += `      - type: static6\n        address: '${v6}'\n` + (ip['gw6'] ? `        gateway: '${ip['gw6']}'\n` : '');
+  }
+  const ns = g.config.nameserver !== undefined ? String(g.config.nameserver).split(/\s+/).filter(Boolean) : [];
+  if (ns.length || g.config.searchdomain !== undefined) {
+    out += '    - type: nameserver\n      address:\n' + ns.map((a) => `      - '${a}'\n`).join('');
+    if (g.config.searchdomain !== undefined) out += `      search:\n      - '${String(g.config.searchdomain)}'\n`;
+  }
+  return out;
+}
+
 /** The routes of this module. */
 export const agentRoutes: Route[] = [
   {
@@ -183,7 +230,9 @@ export const agentRoutes: Route[] = [
       const g = agentGuest(ctx);
       const a = agentOf(g);
       if (!Array.isArray(ctx.params.command)) throw serverError('command is required');
-      const argv = (ctx.params.command as string[]).flatMap((c) => (ctx.params.command as string[]).length === 1 ? c.split(/\s+/).filter(Boolean) : [c]);
+      // PVE's `string-alist` (7.4's `command`) splits on NUL if there is one, else on whitespace, `,` and `;`.
+      const parts = ctx.params.command as string[];
+      const argv = parts.length === 1 ? (parts[0]?.includes('\0') ? parts[0].split('\0') : (parts[0] ?? '').split(/\s*[,;\s]\s*/).filter(Boolean)) : parts;
       const run = runCommand(g, a, argv, str(ctx, 'input-data'));
       const pid = a.nextPid++;
       a.execs.set(pid, { endsAt: ctx.sim.clock.now() + run.ms, exitcode: run.exitcode, out: run.out, err: run.err });
@@ -243,10 +292,17 @@ export const agentRoutes: Route[] = [
     method: 'GET', path: '/nodes/{node}/qemu/{vmid}/cloudinit', params: guestParams,
     handler: (ctx) => {
       const g = routeGuest(ctx, VM_KIND);
-      return Object.keys(g.config)
-        .filter((k) => /^(ci(user|password|type|custom|upgrade)|ipconfig\d+|sshkeys|nameserver|searchdomain)$/.test(k))
-        .sort()
-        .map((key) => ({ key, value: String(g.config[key]) }));
+      const current = cloudinitValues(g);
+      const generated = generatedOf.get(g) ?? {};
+      return [...new Set([...Object.keys(current), ...Object.keys(generated)])].sort().map((key) => {
+        const entry: Record<string, unknown> = { key };
+        const was = generated[key];
+        const now = current[key];
+        if (was !== undefined) entry.value = was;
+        if (now === undefined) entry.delete = 1;
+        else if (now !== was) entry.pending = now;
+        return entry;
+      });
     },
   },
   {
@@ -254,6 +310,7 @@ export const agentRoutes: Route[] = [
     handler: (ctx) => {
       const g = routeGuest(ctx, VM_KIND);
       if (!Object.values(g.config).some((v) => /cloudinit/.test(String(v)))) throw serverError('no cloudinit drive found');
+      generatedOf.set(g, cloudinitValues(g));
       return null;
     },
   },
@@ -262,11 +319,14 @@ export const agentRoutes: Route[] = [
     handler: (ctx) => {
       const g = routeGuest(ctx, VM_KIND);
       const type = reqStr(ctx, 'type');
-      if (type === 'meta') return `instance-id: ${g.vmid.toString(16)}0000\n`;
-      if (type === 'network') return `version: 1\nconfig:\n    - type: physical\n      name: eth0\n      subnets:\n      - type: dhcp4\n`;
+      if (type === 'meta') return `instance-id: ${createHash('sha1').update(JSON.stringify(cloudinitValues(g))).digest('hex')}\n`;
+      if (type === 'network') return networkConfig(g);
       const keys = g.config.sshkeys !== undefined ? decodeURIComponent(String(g.config.sshkeys)).split('\n').filter(Boolean) : [];
-      return `#cloud-config\nhostname: ${String(g.config.name ?? '')}\nmanage_etc_hosts: true\nuser: ${String(g.config.ciuser ?? 'root')}\n` +
-        (keys.length ? `ssh_authorized_keys:\n${keys.map((k) => `  - ${k}`).join('\n')}\n` : '') + 'package_upgrade: true\n';
+      const name = String(g.config.name ?? `VM${g.vmid}`);
+      return `#cloud-config\nhostname: ${name}\nmanage_etc_hosts: true\nfqdn: ${name}\nuser: ${String(g.config.ciuser ?? 'root')}\n` +
+        (g.config.cipassword !== undefined ? `password: ${String(g.config.cipassword)}\n` : '') +
+        (keys.length ? `ssh_authorized_keys:\n${keys.map((k) => `  - ${k}`).join('\n')}\n` : '') +
+        'chpasswd:\n  expire: False\nusers:\n  - default\npackage_upgrade: true\n';
     },
   },
 ];
