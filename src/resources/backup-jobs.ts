@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { ProxmoxAPI } from '../core/api.js';
 import { path } from '../core/path.js';
+import { requestOptions } from '../core/request-options.js';
 import type { Params, RequestOptions } from '../core/types.js';
 import { atLeast, type VersionInfo } from '../core/version.js';
 import { configParams } from './config-params.js';
@@ -58,13 +59,13 @@ function forRelease({ params, excludePath }: JobParams, info: VersionInfo): Para
 
 /** `GET /cluster/backup`. @internal */
 export function listJobs(api: ProxmoxAPI, options?: RequestOptions): Promise<BackupJob[]> {
-  return api.get('/cluster/backup', undefined, { ...options, schema: z.array(BackupJobSchema) });
+  return api.get('/cluster/backup', undefined, { ...requestOptions(options), schema: z.array(BackupJobSchema) });
 }
 
 /** `GET /cluster/backup/{id}`. @internal */
 export async function getJob(api: ProxmoxAPI, id: string, options?: RequestOptions): Promise<BackupJob> {
   const jobId = check('id', backupJobIdSchema, id);
-  return api.get(path`/cluster/backup/${jobId}`, undefined, { ...options, schema: BackupJobSchema });
+  return api.get(path`/cluster/backup/${jobId}`, undefined, { ...requestOptions(options), schema: BackupJobSchema });
 }
 
 /** `POST /cluster/backup`. @internal */
@@ -73,7 +74,7 @@ export async function createJob(api: ProxmoxAPI, config: BackupJobConfig, option
   if (config.id !== undefined) check('config.id', backupJobIdSchema, config.id);
   const info = await api.version(options);
   requireParams(info, 'backup job option', config, BACKUP_OPTIONS);
-  await api.post('/cluster/backup', forRelease(job, info), options);
+  await api.post('/cluster/backup', forRelease(job, info), requestOptions(options));
 }
 
 /** `PUT /cluster/backup/{id}`. @internal */
@@ -83,11 +84,11 @@ export async function updateJob(api: ProxmoxAPI, id: string, changes: BackupJobC
   if (changes.id !== undefined) throw new TypeError('changes.id must not be given: a job keeps its id');
   const info = await api.version(options);
   requireParams(info, 'backup job option', changes, BACKUP_OPTIONS);
-  await api.put(path`/cluster/backup/${jobId}`, forRelease(job, info), options);
+  await api.put(path`/cluster/backup/${jobId}`, forRelease(job, info), requestOptions(options));
 }
 
 /** `DELETE /cluster/backup/{id}`. @internal */
 export async function deleteJob(api: ProxmoxAPI, id: string, options?: RequestOptions): Promise<void> {
   const jobId = check('id', backupJobIdSchema, id);
-  await api.delete(path`/cluster/backup/${jobId}`, undefined, options);
+  await api.delete(path`/cluster/backup/${jobId}`, undefined, requestOptions(options));
 }

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { ProxmoxAPI } from '../core/api.js';
+import { requestOptions } from '../core/request-options.js';
 import type { RequestOptions } from '../core/types.js';
 import { Firewall } from './firewall.js';
 import { createJob, deleteJob, getJob, listJobs, updateJob } from './backup-jobs.js';
@@ -82,7 +83,7 @@ export class Cluster {
    * ```
    */
   status(options?: RequestOptions): Promise<ClusterStatusEntry[]> {
-    return this.api.get('/cluster/status', undefined, { ...options, schema: z.array(ClusterStatusEntrySchema) });
+    return this.api.get('/cluster/status', undefined, { ...requestOptions(options), schema: z.array(ClusterStatusEntrySchema) });
   }
 
   /**
@@ -97,7 +98,7 @@ export class Cluster {
    * ```
    */
   tasks(options?: RequestOptions): Promise<ClusterTask[]> {
-    return this.api.get('/cluster/tasks', undefined, { ...options, schema: z.array(ClusterTaskSchema) });
+    return this.api.get('/cluster/tasks', undefined, { ...requestOptions(options), schema: z.array(ClusterTaskSchema) });
   }
 
   /**
@@ -115,7 +116,7 @@ export class Cluster {
   async log(opts: { max?: number } = {}, options?: RequestOptions): Promise<ClusterLogEntry[]> {
     const { max } = opts;
     if (max !== undefined && (!Number.isInteger(max) || max < 1)) throw new TypeError(`max must be a positive integer, got ${String(max)}`);
-    return this.api.get('/cluster/log', { max }, { ...options, schema: z.array(ClusterLogEntrySchema) });
+    return this.api.get('/cluster/log', { max }, { ...requestOptions(options), schema: z.array(ClusterLogEntrySchema) });
   }
 
   /**
@@ -137,7 +138,7 @@ export class Cluster {
     if (type !== undefined && !RESOURCE_TYPES.includes(type)) {
       throw new TypeError(`type must be one of ${RESOURCE_TYPES.join(', ')}, got ${JSON.stringify(type)}`);
     }
-    return this.api.get('/cluster/resources', { type }, { ...options, schema: ClusterResourceListSchema });
+    return this.api.get('/cluster/resources', { type }, { ...requestOptions(options), schema: ClusterResourceListSchema });
   }
 
   /**
@@ -153,7 +154,7 @@ export class Cluster {
    * ```
    */
   nextId(options?: RequestOptions): Promise<number> {
-    return this.api.get('/cluster/nextid', undefined, { ...options, schema: NextIdSchema });
+    return this.api.get('/cluster/nextid', undefined, { ...requestOptions(options), schema: NextIdSchema });
   }
 
   /**
@@ -184,7 +185,7 @@ export class Cluster {
    * ```
    */
   nodeList(options?: RequestOptions): Promise<NodeListEntry[]> {
-    return this.api.get('/nodes', undefined, { ...options, schema: z.array(NodeListEntrySchema) });
+    return this.api.get('/nodes', undefined, { ...requestOptions(options), schema: z.array(NodeListEntrySchema) });
   }
 
   /**

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { ProxmoxAPI } from '../core/api.js';
 import { path } from '../core/path.js';
+import { requestOptions } from '../core/request-options.js';
 import type { Params, RequestOptions } from '../core/types.js';
 import { Task } from '../tasks/task.js';
 import { Container } from './container.js';
@@ -173,7 +174,7 @@ export class Node {
    * ```
    */
   status(options?: RequestOptions): Promise<NodeStatus> {
-    return this.api.get(path`/nodes/${this.node}/status`, undefined, { ...options, schema: NodeStatusSchema });
+    return this.api.get(path`/nodes/${this.node}/status`, undefined, { ...requestOptions(options), schema: NodeStatusSchema });
   }
 
   /**
@@ -191,7 +192,7 @@ export class Node {
    */
   async tasks(filter: NodeTaskFilter = {}, options?: RequestOptions): Promise<NodeTaskEntry[]> {
     const params = taskParams(filter);
-    return this.api.get(path`/nodes/${this.node}/tasks`, params, { ...options, schema: z.array(NodeTaskEntrySchema) });
+    return this.api.get(path`/nodes/${this.node}/tasks`, params, { ...requestOptions(options), schema: z.array(NodeTaskEntrySchema) });
   }
 
   /**
@@ -224,7 +225,7 @@ export class Node {
    * ```
    */
   services(options?: RequestOptions): Promise<ServiceState[]> {
-    return this.api.get(path`/nodes/${this.node}/services`, undefined, { ...options, schema: z.array(ServiceStateSchema) });
+    return this.api.get(path`/nodes/${this.node}/services`, undefined, { ...requestOptions(options), schema: z.array(ServiceStateSchema) });
   }
 
   /**
@@ -243,7 +244,7 @@ export class Node {
    */
   async serviceState(name: ServiceName, options?: RequestOptions): Promise<ServiceState> {
     const service = await this.#service(name, options);
-    return this.api.get(path`/nodes/${this.node}/services/${service}/state`, undefined, { ...options, schema: ServiceStateSchema });
+    return this.api.get(path`/nodes/${this.node}/services/${service}/state`, undefined, { ...requestOptions(options), schema: ServiceStateSchema });
   }
 
   /**
@@ -331,7 +332,7 @@ export class Node {
       storage: filter.storage === undefined ? undefined : check('filter.storage', storageIdSchema, filter.storage),
       target: filter.target === undefined ? undefined : check('filter.target', nodeSchema, filter.target),
     };
-    return this.api.get(path`/nodes/${this.node}/storage`, params, { ...options, schema: z.array(NodeStorageEntrySchema) });
+    return this.api.get(path`/nodes/${this.node}/storage`, params, { ...requestOptions(options), schema: z.array(NodeStorageEntrySchema) });
   }
 
   /**
@@ -416,7 +417,7 @@ export class Node {
 
   async #serviceCommand(name: ServiceName, command: 'start' | 'stop' | 'restart' | 'reload', options?: RequestOptions): Promise<Task> {
     const service = await this.#service(name, options);
-    const upid = await this.api.post(path`/nodes/${this.node}/services/${service}/${command}`, undefined, { ...options, schema: z.string() });
+    const upid = await this.api.post(path`/nodes/${this.node}/services/${service}/${command}`, undefined, { ...requestOptions(options), schema: z.string() });
     return new Task(this.api, upid);
   }
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { ProxmoxAPI } from '../core/api.js';
 import { NotFoundError } from '../core/errors.js';
 import { path } from '../core/path.js';
+import { requestOptions } from '../core/request-options.js';
 import type { Params, RequestOptions } from '../core/types.js';
 import { atLeast, type VersionInfo } from '../core/version.js';
 import { requireAvailable } from './release-gate.js';
@@ -132,7 +133,7 @@ export class Pool {
    * ```
    */
   static list(api: ProxmoxAPI, options?: RequestOptions): Promise<PoolSummary[]> {
-    return api.get('/pools', undefined, { ...options, schema: z.array(PoolSummarySchema) });
+    return api.get('/pools', undefined, { ...requestOptions(options), schema: z.array(PoolSummarySchema) });
   }
 
   /**
@@ -155,7 +156,7 @@ export class Pool {
     if (typeof opts !== 'object' || opts === null) throw new TypeError('opts must be an object');
     if (opts.comment !== undefined && typeof opts.comment !== 'string') throw new TypeError('opts.comment must be a string');
     await pool.#release(options);
-    await api.post('/pools', { poolid: pool.poolid, comment: opts.comment }, options);
+    await api.post('/pools', { poolid: pool.poolid, comment: opts.comment }, requestOptions(options));
     return pool;
   }
 
@@ -176,10 +177,10 @@ export class Pool {
     const params = memberParams(filter);
     const info = await this.#release(options);
     if (!atLeast(info, POOLID_PARAM)) {
-      const config = await this.api.get(path`/pools/${this.poolid}`, params, { ...options, schema: PoolConfigSchema });
+      const config = await this.api.get(path`/pools/${this.poolid}`, params, { ...requestOptions(options), schema: PoolConfigSchema });
       return { ...config, poolid: this.poolid };
     }
-    const found = await this.api.get('/pools', { poolid: this.poolid, ...params }, { ...options, schema: z.array(PoolSummarySchema) });
+    const found = await this.api.get('/pools', { poolid: this.poolid, ...params }, { ...requestOptions(options), schema: z.array(PoolSummarySchema) });
     const entry = found.find((p) => p.poolid === this.poolid);
     if (!entry) {
       // Proxmox leaves out pools the user may not see.
@@ -231,8 +232,8 @@ export class Pool {
     };
     const info = await this.#release(options);
     if (changes.allowMove !== undefined) requireAvailable(info, 'pool option "allow-move"', { since: ALLOW_MOVE });
-    if (atLeast(info, POOLID_PARAM)) await this.api.put('/pools', { poolid: this.poolid, ...params }, options);
-    else await this.api.put(path`/pools/${this.poolid}`, params, options);
+    if (atLeast(info, POOLID_PARAM)) await this.api.put('/pools', { poolid: this.poolid, ...params }, requestOptions(options));
+    else await this.api.put(path`/pools/${this.poolid}`, params, requestOptions(options));
   }
 
   /**
@@ -249,8 +250,8 @@ export class Pool {
    */
   async delete(options?: RequestOptions): Promise<void> {
     const info = await this.#release(options);
-    if (atLeast(info, POOLID_PARAM)) await this.api.delete('/pools', { poolid: this.poolid }, options);
-    else await this.api.delete(path`/pools/${this.poolid}`, undefined, options);
+    if (atLeast(info, POOLID_PARAM)) await this.api.delete('/pools', { poolid: this.poolid }, requestOptions(options));
+    else await this.api.delete(path`/pools/${this.poolid}`, undefined, requestOptions(options));
   }
 
   /** The release, after checking that it can address this pool. */

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { ProxmoxAPI } from '../core/api.js';
 import { path } from '../core/path.js';
+import { requestOptions } from '../core/request-options.js';
 import type { Params, RequestOptions } from '../core/types.js';
 import type { VersionInfo } from '../core/version.js';
 import { Task } from '../tasks/task.js';
@@ -160,7 +161,7 @@ export class Storage {
     if (typeof opts !== 'object' || opts === null) throw new TypeError('opts must be an object');
     const type = opts.type === undefined ? undefined : checkType('type', opts.type);
     if (type !== undefined) requireType(await api.version(options), type);
-    return api.get('/storage', { type }, { ...options, schema: z.array(StorageConfigSchema) });
+    return api.get('/storage', { type }, { ...requestOptions(options), schema: z.array(StorageConfigSchema) });
   }
 
   /**
@@ -192,7 +193,7 @@ export class Storage {
     const info = await api.version(options);
     requireType(info, storageType);
     requireParams(info, 'storage option', params, STORAGE_OPTIONS);
-    return api.post('/storage', { storage: id, type: storageType, ...params }, { ...options, schema: StorageWriteResultSchema });
+    return api.post('/storage', { storage: id, type: storageType, ...params }, { ...requestOptions(options), schema: StorageWriteResultSchema });
   }
 
   /**
@@ -207,7 +208,7 @@ export class Storage {
    * ```
    */
   get(options?: RequestOptions): Promise<StorageConfig> {
-    return this.api.get(path`/storage/${this.storage}`, undefined, { ...options, schema: StorageConfigSchema });
+    return this.api.get(path`/storage/${this.storage}`, undefined, { ...requestOptions(options), schema: StorageConfigSchema });
   }
 
   /**
@@ -226,7 +227,7 @@ export class Storage {
   async update(changes: StorageChanges, options?: RequestOptions): Promise<StorageWriteResult> {
     const params = optionParams('changes', changes);
     requireParams(await this.api.version(options), 'storage option', params, STORAGE_OPTIONS);
-    return this.api.put(path`/storage/${this.storage}`, params, { ...options, schema: StorageWriteResultSchema });
+    return this.api.put(path`/storage/${this.storage}`, params, { ...requestOptions(options), schema: StorageWriteResultSchema });
   }
 
   /**
@@ -242,7 +243,7 @@ export class Storage {
    * ```
    */
   async delete(options?: RequestOptions): Promise<void> {
-    await this.api.delete(path`/storage/${this.storage}`, undefined, options);
+    await this.api.delete(path`/storage/${this.storage}`, undefined, requestOptions(options));
   }
 
   /**
@@ -259,7 +260,7 @@ export class Storage {
    */
   async status(node: string, options?: RequestOptions): Promise<StorageStatus> {
     const n = check('node', nodeSchema, node);
-    return this.api.get(path`/nodes/${n}/storage/${this.storage}/status`, undefined, { ...options, schema: StorageStatusSchema });
+    return this.api.get(path`/nodes/${n}/storage/${this.storage}/status`, undefined, { ...requestOptions(options), schema: StorageStatusSchema });
   }
 
   /**

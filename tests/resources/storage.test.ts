@@ -3,7 +3,7 @@
  * the schema oracle checks each request against that release's official schema.
  */
 import nock from 'nock';
-import { Storage, Task, UnsupportedError } from '../../src/index.js';
+import { Storage, Task, UnsupportedError, type RequestOptions } from '../../src/index.js';
 import { mockApi } from '../support/nock.js';
 import { describeEachRelease } from '../support/oracle.js';
 import { nockLifecycle, testApi } from '../support/session.js';
@@ -121,6 +121,14 @@ describeEachRelease('Storage', (release) => {
   it('delete(): DELETE /storage/{storage}', async () => {
     const scope = mockApi().delete('/storage/old-nfs').replyData(200, null);
     await expect(new Storage(testApi(), 'old-nfs').delete()).resolves.toBeUndefined();
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('delete(): hands on only signal, timeoutMs and retries of the caller\'s options (a stray schema is not used)', async () => {
+    const scope = mockApi().delete('/storage/old-nfs').replyData(200, null);
+    const refuse = { safeParse: () => ({ success: false, error: { issues: [{ path: [], message: 'stray schema' }] } }) };
+    const stray = { retries: 0, schema: refuse } as unknown as RequestOptions;
+    await expect(new Storage(testApi(), 'old-nfs').delete(stray)).resolves.toBeUndefined();
     expect(scope.isDone()).toBe(true);
   });
 
