@@ -6,7 +6,7 @@
 import { EventEmitter } from 'eventemitter3';
 import { raceAbort } from './abort.js';
 import { AbortError } from './errors.js';
-import { Authenticator } from './auth.js';
+import { Authenticator, blankOut } from './auth.js';
 import { optionsFromEnv } from './env.js';
 import { createHttp, exchange, urlHost, type Http, type Method, type RawResponse } from './http.js';
 import { resolveOptions, type ProxmoxOptions, type ResolvedOptions } from './options.js';
@@ -67,7 +67,7 @@ export class ProxmoxAPI extends EventEmitter<ProxmoxEvents> {
     this.#auth = new Authenticator(
       opts.product,
       opts.credential,
-      (params, o) => this.#call('POST', '/access/ticket', params, o, undefined, false),
+      (params, o) => this.#call({ method: 'POST', path: '/access/ticket', params, options: o, schema: undefined, authenticated: false, redact: this.#redact }),
       {
         ticket: (event) => this.emit('ticket', event),
         warning: (code, message) => this.emit('warning', { code, message }),
@@ -192,7 +192,9 @@ export class ProxmoxAPI extends EventEmitter<ProxmoxEvents> {
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.#call(method, path, params, options ?? {}, options?.schema, true);
+    const secrets = options?.secrets;
+    const redact = secrets === undefined || secrets.length === 0 ? this.#redact : (text: string) => blankOut(this.#redact(text), secrets);
+    return this.#call({ method, path, params, options: options ?? {}, schema: options?.schema, authenticated: true, redact });
   }
 
   /**
@@ -283,116 +285,93 @@ export class ProxmoxAPI extends EventEmitter<ProxmoxEvents> {
    * promise chains rather than `async` functions: each `async` layer cost a promise and a
    * resumption per request.
    */
-  #call<T>(
-    method: Method,
-    path: string,
-    params: Params | undefined,
-    options: RequestOptions,
-    schema: CallOptions<T>['schema'],
-    authenticated: boolean,
-  ): Promise<T> {
-    if (options.signal?.aborted) return this.#retried(withRetry(this.#attempts(method, path, params, options, schema, authenticated), this.#retryPolicy(method, path, options)), method, path, options);
-    return this.#once(method, path, params, options, schema, authenticated, 1).then(undefined, (first: unknown) =>
-      this.#retried(retryAfter(first, this.#attempts(method, path, params, options, schema, authenticated), this.#retryPolicy(method, path, options)), method, path, options),
-    );
+  #call<T>(call: Call<T>): Promise<T> {
+    if (call.options.signal?.aborted) return this.#retried(withRetry(this.#attempts(call), this.#retryPolicy(call)), call);
+    return this.#once(call, 1).then(undefined, (first: unknown) => this.#retried(retryAfter(first, this.#attempts(call), this.#retryPolicy(call)), call));
   }
 
   /** The attempts of one request, numbered, for the retry policy. */
-  #attempts<T>(
-    method: Method,
-    path: string,
-    params: Params | undefined,
-    options: RequestOptions,
-    schema: CallOptions<T>['schema'],
-    authenticated: boolean,
-  ): (attempt: number) => Promise<T> {
-    return (attempt) => this.#once(method, path, params, options, schema, authenticated, attempt);
+  #attempts<T>(call: Call<T>): (attempt: number) => Promise<T> {
+    return (attempt) => this.#once(call, attempt);
   }
 
   /** A request's retries; an error after the caller's signal fired is an `AbortError`. */
-  async #retried<T>(retrying: Promise<T>, method: Method, path: string, options: RequestOptions): Promise<T> {
+  async #retried<T>(retrying: Promise<T>, call: Call<T>): Promise<T> {
     try {
       return await retrying;
     } catch (err) {
-      const signal = options.signal;
-      if (signal?.aborted && !(err instanceof AbortError)) throw new AbortError(`${method} ${path}`, { cause: signal.reason });
+      const signal = call.options.signal;
+      if (signal?.aborted && !(err instanceof AbortError)) throw new AbortError(`${call.method} ${call.path}`, { cause: signal.reason });
       throw err;
     }
   }
 
-  #retryPolicy(method: Method, path: string, options: RequestOptions): RetryPolicy {
+  #retryPolicy<T>({ method, path, options, redact }: Call<T>): RetryPolicy {
     return {
       method,
       retries: options.retries ?? this.#opts.retries,
       minDelayMs: this.#opts.retryMinDelayMs,
       maxDelayMs: this.#opts.retryMaxDelayMs,
       signal: options.signal,
-      onRetry: (attempt, delayMs, error) => this.emit('retry', { method, path, attempt, delayMs, reason: this.#redact(error.message) }),
+      onRetry: (attempt, delayMs, error) => this.emit('retry', { method, path, attempt, delayMs, reason: redact(error.message) }),
     };
   }
 
   /** One attempt and the reading of its answer. */
-  #once<T>(
-    method: Method,
-    path: string,
-    params: Params | undefined,
-    options: RequestOptions,
-    schema: CallOptions<T>['schema'],
-    authenticated: boolean,
-    attempt: number,
-  ): Promise<T> {
+  #once<T>(call: Call<T>, attempt: number): Promise<T> {
     let raw: Promise<RawResponse>;
     // A token session's headers never change and need no login: no wait for them.
-    const token = authenticated ? this.#auth.tokenHeaders : NO_HEADERS;
+    const token = call.authenticated ? this.#auth.tokenHeaders : NO_HEADERS;
     try {
-      if (token === undefined) raw = this.#withTicket(method, path, params, options, attempt);
-      else raw = this.#send(method, path, params, token, options, attempt);
+      raw = token === undefined ? this.#withTicket(call, attempt) : this.#send(call, token, attempt);
     } catch (err) {
       // A bad parameter (encodeParams) or a throwing `request` listener: a rejection, as from an async call.
       return Promise.reject(err as Error);
     }
     return raw.then((answer) => {
-      if (token !== undefined) this.#responded(method, path, answer);
-      return readResponse(answer, method, path, schema, this.#redact);
+      if (token !== undefined) this.#responded(call, answer);
+      return readResponse(answer, call.method, call.path, call.schema, call.redact);
     });
   }
 
   /** One attempt of a ticket session: log in if needed, send, and on a 401 log in again and replay once. */
-  async #withTicket(method: Method, path: string, params: Params | undefined, options: RequestOptions, attempt: number): Promise<RawResponse> {
+  async #withTicket<T>(call: Call<T>, attempt: number): Promise<RawResponse> {
     // A login inside a request is not retried on its own: the request's retries cover it.
-    const loginOptions: RequestOptions = { ...options, retries: 0 };
-    const auth = await this.#auth.headers(method, loginOptions);
-    const raw = await this.#send(method, path, params, auth.headers, options, attempt);
-    this.#responded(method, path, raw);
+    const loginOptions: RequestOptions = { ...call.options, retries: 0 };
+    const auth = await this.#auth.headers(call.method, loginOptions);
+    const raw = await this.#send(call, auth.headers, attempt);
+    this.#responded(call, raw);
     if (raw.status !== 401 || !this.#auth.canRelogin) return raw;
     await this.#auth.relogin(auth.generation, loginOptions);
-    const again = await this.#auth.headers(method, loginOptions);
-    const replayed = await this.#send(method, path, params, again.headers, options, attempt);
-    this.#responded(method, path, replayed);
+    const again = await this.#auth.headers(call.method, loginOptions);
+    const replayed = await this.#send(call, again.headers, attempt);
+    this.#responded(call, replayed);
     return replayed;
   }
 
   /** Sends one request, with its `request` event (the caller emits `response`: one promise less per request). */
-  #send(
-    method: Method,
-    path: string,
-    params: Params | undefined,
-    headers: Readonly<Record<string, string>>,
-    options: RequestOptions,
-    attempt: number,
-  ): Promise<RawResponse> {
+  #send<T>({ method, path, params, options, redact }: Call<T>, headers: Readonly<Record<string, string>>, attempt: number): Promise<RawResponse> {
     // Events are objects: built only for a listener (the request path allocates little else).
     if (this.listenerCount('request') > 0) this.emit('request', { method, path, attempt });
-    return exchange(
-      this.#http,
-      { method, path, params, headers, signal: options.signal, timeoutMs: options.timeoutMs ?? this.#opts.timeoutMs },
-      this.#redact,
-    );
+    return exchange(this.#http, { method, path, params, headers, signal: options.signal, timeoutMs: options.timeoutMs ?? this.#opts.timeoutMs }, redact);
   }
 
-  #responded(method: Method, path: string, raw: RawResponse): void {
+  #responded<T>({ method, path }: Call<T>, raw: RawResponse): void {
     if (this.listenerCount('response') > 0) this.emit('response', { method, path, status: raw.status, ms: raw.ms });
   }
+}
+
+/** One request through the session's layers: what to send, how to read it, what to keep secret. */
+interface Call<T> {
+  method: Method;
+  path: string;
+  params: Params | undefined;
+  options: RequestOptions;
+  schema: CallOptions<T>['schema'];
+  /** False for the login itself. */
+  authenticated: boolean;
+  /** Removes the session's secrets, and this call's, from a text. */
+  redact: (text: string) => string;
 }
 
 /** The headers of a request sent without authentication (the login itself). */
@@ -419,13 +398,16 @@ function checkPath(path: unknown): void {
 function checkCallOptions(options: unknown): void {
   if (options === undefined) return;
   if (typeof options !== 'object' || options === null) throw new TypeError('request options must be an object');
-  const { signal, timeoutMs, retries } = options as Record<string, unknown>;
+  const { signal, timeoutMs, retries, secrets } = options as Record<string, unknown>;
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError('option signal must be an AbortSignal');
   if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0)) {
     throw new TypeError('option timeoutMs must be a positive number');
   }
   if (retries !== undefined && (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0)) {
     throw new TypeError('option retries must be a non-negative integer');
+  }
+  if (secrets !== undefined && (!Array.isArray(secrets) || !secrets.every((s) => typeof s === 'string'))) {
+    throw new TypeError('option secrets must be an array of strings');
   }
 }
 

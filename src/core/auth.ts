@@ -11,6 +11,20 @@ import { AuthenticationError } from './errors.js';
 import type { Credential } from './options.js';
 import type { Params, Product, RequestOptions, TicketEvent } from './types.js';
 
+/**
+ * Replaces every occurrence of each secret in `text` with `***`.
+ *
+ * @param text - Any text about to go into an error or event.
+ * @param secrets - The values to blank out (empty ones are skipped).
+ * @returns The text without them.
+ * @internal
+ */
+export function blankOut(text: string, secrets: Iterable<string>): string {
+  let out = text;
+  for (const secret of secrets) if (secret !== '' && out.includes(secret)) out = out.split(secret).join('***');
+  return out;
+}
+
 /** Tickets are valid for two hours. */
 export const TICKET_LIFETIME_MS = 2 * 60 * 60 * 1000;
 /** A ticket older than this is renewed before the next request. */
@@ -120,9 +134,7 @@ export class Authenticator {
    * @returns The text without secrets.
    */
   redact(text: string): string {
-    let out = text;
-    for (const secret of this.#secrets) if (out.includes(secret)) out = out.split(secret).join('***');
-    return out;
+    return blankOut(text, this.#secrets);
   }
 
   /**

@@ -20,7 +20,7 @@ export interface RequestOptions {
 
 /**
  * Options of the raw `api.get/post/put/delete` calls: {@link RequestOptions} plus a zod schema
- * the response's `data` is parsed with.
+ * the response's `data` is parsed with, and secrets of this call to keep out of its errors.
  *
  * @example
  * ```ts
@@ -30,6 +30,12 @@ export interface RequestOptions {
 export interface CallOptions<T = unknown> extends RequestOptions {
   /** Parses (and types) the response's `data`; a mismatch is an `InvalidResponseError`. */
   schema?: ZodType<T>;
+  /**
+   * Values this call sends that must never show (a password parameter): should Proxmox echo one
+   * in an error, it is replaced with `***` in the error and the `retry` event, as the session's own
+   * credentials are.
+   */
+  secrets?: readonly string[];
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { ProxmoxAPI } from '../core/api.js';
-import { AbortError, ProxmoxApiError, ProxmoxError, createApiError } from '../core/errors.js';
+import { AbortError, ProxmoxError } from '../core/errors.js';
 import { path } from '../core/path.js';
 import { requestOptions } from '../core/request-options.js';
 import type { ParamValue, RequestOptions } from '../core/types.js';
@@ -184,21 +184,6 @@ function readCommand(command: unknown): string[] {
 function readPid(pid: unknown): number {
   if (typeof pid !== 'number' || !Number.isInteger(pid) || pid < 1) throw new TypeError(`pid must be a positive integer, got ${typeof pid === 'number' ? pid : typeof pid}`);
   return pid;
-}
-
-/** An error of a call that carried `secret`, with every copy of the secret the server echoed blanked out. */
-function withoutSecret(err: unknown, secret: string): unknown {
-  const scrub = (text: string): string => text.split(secret).join('***');
-  if (err instanceof ProxmoxApiError) {
-    const text = JSON.stringify({ m: err.message, e: err.errors, r: err.reason });
-    if (!text.includes(secret) && !(err.stack ?? '').includes(secret)) return err;
-    const errors = err.errors ? Object.fromEntries(Object.entries(err.errors).map(([k, v]) => [k, scrub(v)])) : undefined;
-    return createApiError({ status: err.status, reason: scrub(err.reason), method: err.method, path: err.path }, errors ? { errors } : undefined);
-  }
-  if (err instanceof Error && (err.message.includes(secret) || (err.stack ?? '').includes(secret))) {
-    return new ProxmoxError(scrub(err.message));
-  }
-  return err;
 }
 
 /**
@@ -510,11 +495,7 @@ export class GuestAgent {
       throw new TypeError(`password must be a string of ${MIN_PASSWORD} to ${MAX_PASSWORD} characters`);
     }
     const params = mapOptions('setUserPassword', passwordOptions, opts);
-    try {
-      await this.api.post(`${this.basePath}/set-user-password`, { username: user, password, ...params }, requestOptions(options));
-    } catch (err) {
-      throw withoutSecret(err, password);
-    }
+    await this.api.post(`${this.basePath}/set-user-password`, { username: user, password, ...params }, { ...requestOptions(options), secrets: [password] });
   }
 
   /**

@@ -197,6 +197,26 @@ describe.each(ADAPTERS)('no secret in any error or event (%s adapter)', (adapter
     expectClean(tfa, 'the TFA session', all);
   });
 
+  it('a call\'s own secrets (option secrets) are blanked out of its errors and retry events, not others\'', async () => {
+    const CALL_SECRET = 'CANARY-call-31d7';
+    proxmox().put('/access/password').reply(400, { errors: { password: `too weak: ${CALL_SECRET}` }, data: null }, json('Parameter verification failed.'));
+    proxmox().get('/nodes').reply(503, { data: null }, json(`busy with ${CALL_SECRET}`));
+    proxmox().get('/nodes').reply(500, { data: null }, json(`failed: ${CALL_SECRET}`));
+    proxmox().get('/version').reply(500, { data: null }, json(`failed: ${CALL_SECRET}`));
+    const api = new ProxmoxAPI({ host: 'pve.test', tokenId: 'root@pam!ci', tokenSecret: TOKEN_SECRET, adapter, ...FAST });
+    const events: unknown[] = [];
+    api.on('retry', (e) => events.push(e));
+    const refused = await rejection(api.put('/access/password', { userid: 'a@pve', password: CALL_SECRET }, { secrets: [CALL_SECRET] }));
+    expect(refused).toMatchObject({ status: 400, errors: { password: 'too weak: ***' } });
+    const failed = await rejection(api.get('/nodes', undefined, { secrets: [CALL_SECRET], retries: 1 }));
+    expect(failed.message).toBe('GET /nodes: 500 failed: ***');
+    expect(events).toMatchObject([{ path: '/nodes', reason: 'GET /nodes: 503 busy with ***' }]);
+    for (const [value, label] of [[refused, 'the 400'], [failed, 'the 500'], [events, 'the retry event']] as const) expectClean(value, label, [CALL_SECRET, TOKEN_SECRET]);
+    // Another call's secret is not this one's: nothing to blank out there.
+    expect((await rejection(api.get('/version'))).message).toBe(`GET /version: 500 failed: ${CALL_SECRET}`);
+    await expect(api.get('/nodes', undefined, { secrets: 'x' as unknown as string[] })).rejects.toThrow('option secrets must be an array of strings');
+  });
+
   it('a logged-in session shows no secret when inspected or serialised', async () => {
     proxmox().post('/access/ticket').reply(200, { data: { ticket: TICKET, CSRFPreventionToken: CSRF, username: 'root@pam' } }, json());
     const api = new ProxmoxAPI({ host: 'pve.test', username: 'root@pam', password: PASSWORD, ...FAST });
