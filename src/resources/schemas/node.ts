@@ -6,7 +6,8 @@
  * @module
  */
 import { z } from 'zod';
-import { looseBoolean, looseNumber, looseString } from './loose.js';
+import { looseNumber, looseString } from './loose.js';
+import { StorageStatusSchema } from './storage.js';
 
 const usage = z.looseObject({
   total: looseNumber.optional(),
@@ -124,14 +125,8 @@ export type ServiceState = z.infer<typeof ServiceStateSchema>;
  */
 export const NodeStorageEntrySchema = z.looseObject({
   storage: z.string(),
-  type: z.string().optional(),
-  content: z.string().optional(),
-  active: looseBoolean.optional(),
-  enabled: looseBoolean.optional(),
-  shared: looseBoolean.optional(),
-  total: looseNumber.optional(),
-  used: looseNumber.optional(),
-  avail: looseNumber.optional(),
+  // What `storage.status(node)` answers for one storage, in the same order.
+  ...StorageStatusSchema.shape,
   used_fraction: looseNumber.optional(),
 });
 
