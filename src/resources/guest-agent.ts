@@ -8,7 +8,7 @@ import type { ProxmoxAPI } from '../core/api.js';
 import { AbortError, ProxmoxError } from '../core/errors.js';
 import { path } from '../core/path.js';
 import { requestOptions } from '../core/request-options.js';
-import type { ParamValue, RequestOptions } from '../core/types.js';
+import type { RequestOptions } from '../core/types.js';
 import { atLeast } from '../core/version.js';
 import { sleep } from '../tasks/clock.js';
 import { mapOptions, opt, readers, requireGates, type Gate } from './action-options.js';
@@ -159,6 +159,12 @@ const fileReadOptions = {
   }, '9.0'),
   offset: opt('offset', readers.count, '9.0'),
   decode: opt('decode', readers.boolean, '9.0'),
+};
+const execOptions = {
+  inputData: opt('input-data', (name, v) => {
+    if (typeof v !== 'string' || v.length > MAX_INPUT) throw new TypeError(`${name} must be a string of at most ${MAX_INPUT} characters`);
+    return v;
+  }),
 };
 const fileWriteOptions = { encode: opt('encode', readers.boolean) };
 const passwordOptions = { crypted: opt('crypted', readers.boolean) };
@@ -353,13 +359,7 @@ export class GuestAgent {
    */
   async exec(command: string[], opts?: AgentExecOptions, options?: RequestOptions): Promise<number> {
     const argv = readCommand(command);
-    const params: Record<string, ParamValue> = {};
-    if (opts !== undefined && (typeof opts !== 'object' || opts === null)) throw new TypeError('exec: options must be an object');
-    for (const key of Object.keys(opts ?? {})) if (key !== 'inputData') throw new TypeError(`exec: unknown option "${key}" (known: inputData)`);
-    if (opts?.inputData !== undefined) {
-      if (typeof opts.inputData !== 'string' || opts.inputData.length > MAX_INPUT) throw new TypeError(`inputData must be a string of at most ${MAX_INPUT} characters`);
-      params['input-data'] = opts.inputData;
-    }
+    const params = mapOptions('exec', execOptions, opts);
     const info = await this.api.version(requestOptions(options));
     const wire = atLeast(info, '8.0') ? argv : argv.join('\0');
     const r = await this.api.post(`${this.basePath}/exec`, { command: wire, ...params }, { ...requestOptions(options), schema: PidSchema });
